@@ -1,0 +1,53 @@
+"""flask commands: organisers, tokens and the demo event."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from forum.services import accounts, demo
+from forum.services.errors import Invalid
+
+organiser_cli = AppGroup("organiser", help="Manage organiser accounts.")
+
+
+def _fail(error: Invalid):
+    raise click.ClickException(" ".join(f"{name}: {message}" for name, message in error.fields.items()))
+
+
+@organiser_cli.command("create")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", default="")
+def create_organiser(email: str, password: str, name: str):
+    """Create an organiser who can log in with EMAIL."""
+    try:
+        organiser = accounts.create_organiser(email, password, name)
+    except Invalid as error:
+        _fail(error)
+    click.echo(f"Organiser {organiser.email} created; log in at /login.")
+
+
+@organiser_cli.command("token")
+@click.argument("email")
+@click.option("--label", default="cli")
+def token(email: str, label: str):
+    """Print a new API bearer token for EMAIL (shown once, stored hashed)."""
+    organiser = accounts.find_organiser(email)
+    if organiser is None:
+        raise click.ClickException(f"No organiser {email}; create one with `flask organiser create {email}`.")
+    click.echo(accounts.issue_api_token(organiser, label))
+
+
+@click.command("demo")
+@click.option("--upcoming", is_flag=True, help="Also add a copy two weeks ahead.")
+def demo_command(upcoming: bool):
+    """Load the GO SMART workshop of 2020-04-29 (idempotent)."""
+    for event in demo.load_demo(upcoming=upcoming):
+        click.echo(f"Demo event: /events/{event.slug}/")
+    click.echo(f"Demo organiser: {demo.DEMO_EMAIL} / password {demo.DEMO_PASSWORD}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(organiser_cli)
+    app.cli.add_command(demo_command)

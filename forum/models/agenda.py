@@ -1,0 +1,68 @@
+"""The agenda aggregate: timed slots of an event."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.extensions import db
+from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
+
+
+class SlotKind(enum.Enum):
+    OPENING = "opening"
+    KEYNOTE = "keynote"
+    TALK = "talk"
+    PANEL = "panel"
+    DISCUSSION = "discussion"
+    QA = "qa"
+    BREAK = "break"
+    CLOSING = "closing"
+
+    @property
+    def label(self) -> str:
+        return "Q&A" if self is SlotKind.QA else self.value.capitalize()
+
+
+class Slot(db.Model):
+    __tablename__ = "slots"
+    __table_args__ = (
+        CheckConstraint("end_utc > start_utc", name="ends_after_start"),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(uid_column(), unique=True, default=new_uid)
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[SlotKind] = mapped_column(enum_column(SlotKind, "slot_kind"))
+    start_utc: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_utc: Mapped[datetime] = mapped_column(UTCDateTime)
+    track: Mapped[str] = mapped_column(String(100), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    speakers_text: Mapped[str] = mapped_column(String(500), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped["Event"] = relationship(back_populates="slots")
+    speaker_links: Mapped[list["SlotSpeaker"]] = relationship(
+        back_populates="slot", cascade="all, delete-orphan", order_by="SlotSpeaker.position"
+    )
+
+    @property
+    def confirmed_speakers(self) -> list["SlotSpeaker"]:
+        """The speakers the public may see: confirmed ones, in their order."""
+        from forum.models.speaker import SpeakerStatus
+
+        return [link for link in self.speaker_links if link.status is SpeakerStatus.CONFIRMED]
+
+    @property
+    def duration(self):
+        return self.end_utc - self.start_utc
+
+    def __repr__(self) -> str:
+        return f"<Slot {self.title!r} {self.start_utc:%Y-%m-%d %H:%M}Z>"

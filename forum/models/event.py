@@ -1,0 +1,77 @@
+"""The event aggregate: an event, its organisers and its lifecycle."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.extensions import db
+from forum.timezones import now_utc
+from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
+
+
+class EventStatus(enum.Enum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+event_organisers = Table(
+    "event_organisers",
+    db.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("organiser_id", ForeignKey("organisers.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("end_utc > start_utc", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(uid_column(), unique=True, default=new_uid)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    start_utc: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    end_utc: Mapped[datetime] = mapped_column(UTCDateTime)
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    livestream_url: Mapped[str] = mapped_column(String(500), default="")
+    join_url: Mapped[str] = mapped_column(String(500), default="")
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[EventStatus] = mapped_column(
+        enum_column(EventStatus, "event_status"), default=EventStatus.DRAFT, index=True
+    )
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=now_utc, onupdate=now_utc
+    )
+
+    organisers: Mapped[list["Organiser"]] = relationship(secondary=event_organisers)
+    slots: Mapped[list["Slot"]] = relationship(
+        back_populates="event",
+        cascade="all, delete-orphan",
+        order_by="(Slot.start_utc, Slot.position, Slot.id)",
+    )
+    speakers: Mapped[list["Speaker"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_public(self) -> bool:
+        """Published events, and cancelled ones people may already have seen."""
+        return self.status is EventStatus.PUBLISHED or (
+            self.status is EventStatus.CANCELLED and self.published_at is not None
+        )
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"

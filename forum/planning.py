@@ -1,0 +1,149 @@
+"""Agenda rules that need no database: overlaps, shifting, reordering, day grouping.
+
+Functions take slots (anything with start_utc, end_utc, track, id) and
+return facts or new times; services apply them and views show them.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from forum import timezones
+
+MAX_SHIFT_MINUTES = 7 * 24 * 60
+
+
+def clashes(a, b) -> bool:
+    """Two slots clash when they overlap in time and share a room.
+
+    A slot without a track is plenary: it clashes with every slot it
+    overlaps. Slots in different named tracks run in parallel by design.
+    """
+    if a.start_utc >= b.end_utc or b.start_utc >= a.end_utc:
+        return False
+    return not a.track or not b.track or a.track == b.track
+
+
+def overlap_warnings(slots: Sequence) -> dict[int, list]:
+    """For each slot id, the slots it clashes with (sorted input, near-linear)."""
+    ordered = sorted(slots, key=lambda s: (s.start_utc, s.end_utc))
+    found: dict[int, list] = {}
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if b.start_utc >= a.end_utc:
+                break
+            if clashes(a, b):
+                found.setdefault(a.id, []).append(b)
+                found.setdefault(b.id, []).append(a)
+    return found
+
+
+def shifted(slots: Iterable, minutes: int) -> list[tuple]:
+    """New (slot, start, end) for moving slots by `minutes`: durations kept in UTC."""
+    delta = timedelta(minutes=minutes)
+    return [(s, s.start_utc + delta, s.end_utc + delta) for s in slots]
+
+
+def slots_from(slots: Sequence, first) -> list:
+    """`first` and every slot that starts at or after it: 'everything after a slot'."""
+    return [s for s in slots if (s.start_utc, s.position, s.id) >= (first.start_utc, first.position, first.id)]
+
+
+def swap_times(earlier, later) -> list[tuple]:
+    """Swap two neighbouring slots in a run-of-show, keeping the block in place.
+
+    `later` takes `earlier`'s start; `earlier` follows after the gap that
+    separated them. Each keeps its own duration, so the block that the two
+    occupied neither grows nor moves.
+    """
+    gap = later.start_utc - earlier.end_utc
+    new_later_start = earlier.start_utc
+    new_later_end = new_later_start + later.duration
+    new_earlier_start = new_later_end + gap
+    return [
+        (later, new_later_start, new_later_end),
+        (earlier, new_earlier_start, new_earlier_start + earlier.duration),
+    ]
+
+
+def neighbour(slots: Sequence, slot, direction: int):
+    """The slot just before (-1) or after (+1) `slot` in its own track, or None."""
+    same_track = [s for s in slots if s.track == slot.track]
+    index = next(i for i, s in enumerate(same_track) if s.id == slot.id)
+    other = index + direction
+    return same_track[other] if 0 <= other < len(same_track) else None
+
+
+def event_days(start_utc: datetime, end_utc: datetime, zone: str) -> tuple[date, date]:
+    """First and last local calendar day the event touches in its own zone."""
+    last = end_utc - timedelta(microseconds=1)
+    return timezones.local_date(start_utc, zone), timezones.local_date(last, zone)
+
+
+def within_days(start_utc: datetime, end_utc: datetime, days: tuple[date, date], zone: str) -> bool:
+    first, last = days
+    return (
+        timezones.start_of_day(first, zone) <= start_utc
+        and end_utc <= timezones.start_of_day(last + timedelta(days=1), zone)
+    )
+
+
+@dataclass
+class AgendaDay:
+    day: date
+    label: str
+    entries: list = field(default_factory=list)
+
+
+@dataclass
+class AgendaEntry:
+    """A slot as one viewer sees it: times in their zone and in the event's."""
+
+    slot: object
+    start: str
+    end: str
+    end_day_note: str
+    event_start: str
+    event_end: str
+    state: str = ""
+    warnings: list = field(default_factory=list)
+
+
+def agenda_days(slots: Sequence, viewer_zone: str, event_zone: str, now: datetime | None = None) -> list[AgendaDay]:
+    """Slots grouped under the viewer's local days, with now/next markers.
+
+    A slot is listed under the day it starts in the viewer's zone, so the
+    same agenda splits differently in Taipei and in Los Angeles.
+    """
+    now = now or timezones.now_utc()
+    states = now_and_next(slots, now)
+    days: dict[date, AgendaDay] = {}
+    for slot in slots:
+        day = timezones.local_date(slot.start_utc, viewer_zone)
+        end_day = timezones.local_date(slot.end_utc - timedelta(microseconds=1), viewer_zone)
+        group = days.get(day)
+        if group is None:
+            group = days[day] = AgendaDay(day, timezones.format_day(day))
+        group.entries.append(
+            AgendaEntry(
+                slot=slot,
+                start=timezones.format_time(slot.start_utc, viewer_zone),
+                end=timezones.format_time(slot.end_utc, viewer_zone),
+                end_day_note="" if end_day == day else f"(+{(end_day - day).days}d)",
+                event_start=timezones.format_time(slot.start_utc, event_zone),
+                event_end=timezones.format_time(slot.end_utc, event_zone),
+                state=states.get(slot.id, ""),
+            )
+        )
+    return list(days.values())
+
+
+def now_and_next(slots: Sequence, now: datetime) -> dict[int, str]:
+    """'now' for slots under way, 'next' for the earliest slots still to come."""
+    states = {s.id: "now" for s in slots if s.start_utc <= now < s.end_utc}
+    upcoming = [s for s in slots if s.start_utc > now]
+    if upcoming:
+        first = min(s.start_utc for s in upcoming)
+        states.update({s.id: "next" for s in upcoming if s.start_utc == first})
+    return states

@@ -1,0 +1,1 @@
+"""Use cases that change data: each validates, writes and commits once."""

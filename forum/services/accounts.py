@@ -1,0 +1,66 @@
+"""Organiser accounts: creation, passwords and API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from forum.extensions import db
+from forum.models import ApiToken, Organiser
+from forum.services.errors import Invalid
+from forum.services.validation import Checker
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def create_organiser(email: str, password: str, name: str = "") -> Organiser:
+    check = Checker()
+    email = check.email("email", email)
+    check.text("name", name, 200, required=False)
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        check.fail("password", f"Use at least {MIN_PASSWORD_LENGTH} characters.")
+    if email and find_organiser(email):
+        check.fail("email", f"An organiser with {email} already exists.")
+    check.raise_if_any()
+    organiser = Organiser(email=email, name=name.strip(), password_hash=generate_password_hash(password))
+    db.session.add(organiser)
+    db.session.commit()
+    return organiser
+
+
+def find_organiser(email: str) -> Organiser | None:
+    return db.session.scalar(select(Organiser).where(Organiser.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> Organiser:
+    """The organiser with these credentials; one message for both failures."""
+    organiser = find_organiser(email)
+    if organiser is None or not check_password_hash(organiser.password_hash, password or ""):
+        raise Invalid({"password": "E-mail or password is wrong."})
+    return organiser
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(organiser: Organiser, label: str = "") -> str:
+    """A new bearer token; returned once, stored only as a hash."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(organiser=organiser, token_hash=_hash_token(token), label=label[:100]))
+    db.session.commit()
+    return token
+
+
+def organiser_for_token(token: str) -> Organiser | None:
+    if not token:
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    return row.organiser if row else None
+

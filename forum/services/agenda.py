@@ -1,0 +1,190 @@
+"""The agenda builder's use cases: slots added, edited, moved, imported."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from forum import agenda_csv, planning, timezones
+from forum.extensions import db
+from forum.models import Event, Slot, SlotKind
+from forum.services.errors import Invalid, NotFound
+from forum.services.validation import Checker
+
+
+@dataclass
+class SlotInput:
+    """What an organiser types for a slot: wall-clock times in `timezone`."""
+
+    title: str = ""
+    kind: str = SlotKind.TALK.value
+    start: datetime | None = None
+    end: datetime | None = None
+    timezone: str = ""
+    start_fold: int | None = None
+    end_fold: int | None = None
+    track: str = ""
+    description: str = ""
+    speakers_text: str = ""
+
+
+def _checked(event: Event, data: SlotInput) -> dict:
+    check = Checker()
+    values = {
+        "title": check.text("title", data.title, 200),
+        "track": check.text("track", data.track, 100, required=False),
+        "description": check.text("description", data.description, 20000, required=False),
+        "speakers_text": check.text("speakers_text", data.speakers_text, 500, required=False),
+    }
+    try:
+        values["kind"] = SlotKind(data.kind)
+    except ValueError:
+        known = ", ".join(k.value for k in SlotKind)
+        check.fail("kind", f"“{data.kind}” is not a kind of slot; use one of {known}.")
+    zone = check.zone("timezone", data.timezone or event.timezone)
+    start = values["start_utc"] = check.instant("start", data.start, zone, data.start_fold)
+    end = values["end_utc"] = check.instant("end", data.end, zone, data.end_fold)
+    if start and end:
+        if end <= start:
+            check.fail("end", "The end must come after the start.")
+        else:
+            _check_within_days(check, event, start, end)
+    check.raise_if_any()
+    return values
+
+
+def _check_within_days(check: Checker, event: Event, start: datetime, end: datetime) -> None:
+    days = planning.event_days(event.start_utc, event.end_utc, event.timezone)
+    if not planning.within_days(start, end, days, event.timezone):
+        first, last = (timezones.format_day(d) for d in days)
+        span = first if first == last else f"{first} to {last}"
+        check.fail("start", f"The slot falls outside the event's days ({span}, {event.timezone}).")
+
+
+def slot_of(event: Event, slot_id: int) -> Slot:
+    slot = db.session.get(Slot, slot_id)
+    if slot is None or slot.event_id != event.id:
+        raise NotFound("No such slot in this event.")
+    return slot
+
+
+def add_slot(event: Event, data: SlotInput) -> Slot:
+    slot = Slot(event=event, **_checked(event, data))
+    db.session.add(slot)
+    db.session.commit()
+    return slot
+
+
+def update_slot(slot: Slot, data: SlotInput) -> Slot:
+    values = _checked(slot.event, data)
+    if (values["start_utc"], values["end_utc"]) != (slot.start_utc, slot.end_utc):
+        slot.sequence += 1
+    for name, value in values.items():
+        setattr(slot, name, value)
+    db.session.commit()
+    return slot
+
+
+def delete_slot(slot: Slot) -> None:
+    db.session.delete(slot)
+    db.session.commit()
+
+
+def duplicate_slot(slot: Slot) -> Slot:
+    """A copy right after the original, same length, ready to be edited."""
+    start = slot.end_utc
+    end = start + slot.duration
+    check = Checker()
+    _check_within_days(check, slot.event, start, end)
+    check.raise_if_any()
+    copy = Slot(
+        event=slot.event, title=slot.title, kind=slot.kind, start_utc=start, end_utc=end,
+        track=slot.track, description=slot.description, speakers_text=slot.speakers_text,
+    )
+    db.session.add(copy)
+    db.session.commit()
+    return copy
+
+
+def _apply(event: Event, moves: list[tuple]) -> None:
+    """Write new times, refusing the whole change if any slot would leave the event's days."""
+    check = Checker()
+    for _, start, end in moves:
+        _check_within_days(check, event, start, end)
+    check.raise_if_any()
+    for slot, start, end in moves:
+        if (start, end) != (slot.start_utc, slot.end_utc):
+            slot.start_utc, slot.end_utc = start, end
+            slot.sequence += 1
+    db.session.commit()
+
+
+def reorder_slot(slot: Slot, direction: int) -> None:
+    """Swap a slot with its neighbour in the same track (run-of-show order)."""
+    other = planning.neighbour(slot.event.slots, slot, direction)
+    if other is None:
+        raise Invalid({"slot": "That slot is already at the edge of its track."})
+    earlier, later = (other, slot) if direction < 0 else (slot, other)
+    _apply(slot.event, planning.swap_times(earlier, later))
+
+
+def shift_agenda(event: Event, minutes: int | None, first: Slot | None = None) -> int:
+    """Move the whole agenda, or `first` and everything after it, by `minutes`."""
+    if not minutes or abs(minutes) > planning.MAX_SHIFT_MINUTES:
+        raise Invalid({"minutes": f"Enter a number of minutes other than 0, at most {planning.MAX_SHIFT_MINUTES} either way."})
+    slots = planning.slots_from(event.slots, first) if first else list(event.slots)
+    _apply(event, planning.shifted(slots, minutes))
+    return len(slots)
+
+
+@dataclass
+class ImportRow:
+    number: int
+    raw: dict
+    values: dict | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow]
+    problems: list[str]
+
+    @property
+    def clean(self) -> bool:
+        return not self.problems and all(not r.problems for r in self.rows)
+
+
+def preview_import(event: Event, raw: bytes | str, zone: str | None = None) -> ImportPreview:
+    """Check every row of an agenda CSV without saving anything."""
+    parsed = agenda_csv.read(raw)
+    rows = []
+    for number, cells, problems in parsed.rows:
+        row = ImportRow(number, cells, problems=list(problems))
+        if not problems:
+            data = SlotInput(timezone=zone or event.timezone, **agenda_csv.slot_fields(cells))
+            try:
+                row.values = _checked(event, data)
+            except Invalid as error:
+                row.problems.extend(f"{_label(name)}: {message}" for name, message in error.fields.items())
+        rows.append(row)
+    if parsed.problems or rows:
+        return ImportPreview(rows, parsed.problems)
+    return ImportPreview(rows, ["The file has no agenda rows."])
+
+
+def _label(field_name: str) -> str:
+    return {"speakers_text": "speakers", "timezone": "zone"}.get(field_name, field_name)
+
+
+def import_agenda(event: Event, raw: bytes | str, zone: str | None = None) -> int:
+    """Save every row of a clean CSV in one transaction; nothing if any row is wrong."""
+    preview = preview_import(event, raw, zone)
+    if not preview.clean:
+        raise Invalid({"file": "The file has problems; fix them and preview again."})
+    db.session.add_all(Slot(event=event, **row.values) for row in preview.rows)
+    db.session.commit()
+    return len(preview.rows)
+
+
+def export_agenda(event: Event) -> str:
+    return agenda_csv.write(event.slots, event.timezone)

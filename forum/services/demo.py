@@ -1,0 +1,74 @@
+"""The demo: the GO SMART workshop of 2020-04-29, exactly as announced."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from importlib import resources
+
+from sqlalchemy import select
+
+from forum import timezones
+from forum.extensions import db
+from forum.models import Event, EventStatus, Slot, SlotKind, SlotSpeaker, Speaker, SpeakerStatus
+from forum.services import accounts
+
+DEMO_EMAIL = "organiser@example.org"
+DEMO_PASSWORD = "gosmart-demo"
+UPCOMING_SUFFIX = "-upcoming"
+
+
+def fixture() -> dict:
+    return json.loads(resources.files("forum.demo").joinpath("gosmart-2020-04-29.json").read_text("utf-8"))
+
+
+def load_demo(upcoming: bool = False, today: date | None = None) -> list[Event]:
+    """Create the demo organiser and event(s) unless they exist; idempotent."""
+    data = fixture()
+    organiser = accounts.find_organiser(DEMO_EMAIL) or accounts.create_organiser(
+        DEMO_EMAIL, DEMO_PASSWORD, "GO SMART demo organiser"
+    )
+    day = datetime.fromisoformat(data["event"]["start"]).date()
+    events = [_ensure_event(organiser, data, data["event"]["slug"], day)]
+    if upcoming:
+        ahead = (today or timezones.now_utc().date()) + timedelta(days=14)
+        events.append(_ensure_event(organiser, data, data["event"]["slug"] + UPCOMING_SUFFIX, ahead))
+    db.session.commit()
+    return events
+
+
+def _ensure_event(organiser, data: dict, slug: str, day: date) -> Event:
+    existing = db.session.scalar(select(Event).where(Event.slug == slug))
+    if existing is not None:
+        return existing
+    spec, zone = data["event"], data["event"]["timezone"]
+
+    def at(clock: str) -> datetime:
+        return timezones.localize(datetime.combine(day, time.fromisoformat(clock[-5:])), zone)
+
+    event = Event(
+        slug=slug, title=spec["title"], description=spec["description"], timezone=zone,
+        start_utc=at(spec["start"]), end_utc=at(spec["end"]), join_url=spec["join_url"],
+        capacity=spec["capacity"], venue="", status=EventStatus.PUBLISHED,
+        published_at=timezones.now_utc(),
+    )
+    event.organisers.append(organiser)
+    speakers: dict[str, Speaker] = {}
+    for position, item in enumerate(data["slots"]):
+        slot = Slot(
+            title=item["title"], kind=SlotKind(item["kind"]), start_utc=at(item["start"]),
+            end_utc=at(item["end"]), description=item.get("description", ""), position=position,
+        )
+        for order, person in enumerate(item["speakers"]):
+            speaker = speakers.get(person["email"])
+            if speaker is None:
+                speaker = speakers[person["email"]] = Speaker(
+                    name=person["name"], email=person["email"].lower(), organisation=person["organisation"],
+                    city=person["city"], timezone=person["timezone"],
+                )
+                event.speakers.append(speaker)
+            slot.speaker_links.append(
+                SlotSpeaker(speaker=speaker, status=SpeakerStatus.CONFIRMED, position=order)
+            )
+        event.slots.append(slot)
+    db.session.add(event)
+    return event

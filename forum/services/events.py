@@ -1,0 +1,218 @@
+"""Events: creating, editing and moving them through their lifecycle."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from forum import planning, timezones
+from forum.extensions import db
+from forum.models import Event, EventStatus, Organiser, Slot, SlotSpeaker, event_organisers
+from forum.services.errors import Conflict, NotFound
+from forum.services.validation import Checker
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 80
+
+
+@dataclass
+class EventInput:
+    """What an organiser types for an event: wall-clock times in `timezone`."""
+
+    title: str = ""
+    slug: str = ""
+    description: str = ""
+    timezone: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+    start_fold: int | None = None
+    end_fold: int | None = None
+    venue: str = ""
+    livestream_url: str = ""
+    join_url: str = ""
+    capacity: int | None = None
+    move_agenda: bool = True
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:SLUG_MAX].rstrip("-")
+
+
+def _free_slug(base: str, exclude_id: int | None) -> str:
+    """`base`, or `base-2`, `base-3`... whichever no other event uses."""
+    base = base or "event"
+    taken = set(
+        db.session.scalars(
+            select(Event.slug).where(Event.slug.like(f"{base}%"), Event.id != (exclude_id or 0))
+        )
+    )
+    candidate, n = base, 2
+    while candidate in taken:
+        suffix = f"-{n}"
+        candidate, n = base[: SLUG_MAX - len(suffix)] + suffix, n + 1
+    return candidate
+
+
+def _checked(data: EventInput, event: Event | None) -> dict:
+    check = Checker()
+    values = {
+        "title": check.text("title", data.title, 200),
+        "description": check.text("description", data.description, 20000, required=False),
+        "venue": check.text("venue", data.venue, 300, required=False),
+        "livestream_url": check.url("livestream_url", data.livestream_url),
+        "join_url": check.url("join_url", data.join_url),
+        "capacity": data.capacity,
+    }
+    zone = check.zone("timezone", data.timezone)
+    values["timezone"] = zone
+    values["start_utc"] = check.instant("start", data.start, zone, data.start_fold)
+    values["end_utc"] = check.instant("end", data.end, zone, data.end_fold)
+    if values["start_utc"] and values["end_utc"] and values["end_utc"] <= values["start_utc"]:
+        check.fail("end", "The end must come after the start.")
+    if data.capacity is not None and not 1 <= data.capacity <= 1_000_000:
+        check.fail("capacity", "Capacity is a number of seats from 1 to 1,000,000, or empty for unlimited.")
+
+    slug = (data.slug or "").strip().lower()
+    own_id = event.id if event else None
+    if slug:
+        if len(slug) > SLUG_MAX:
+            check.fail("slug", f"Keep it to {SLUG_MAX} characters (this has {len(slug)}).")
+        elif not SLUG_RE.match(slug):
+            check.fail("slug", "Use lower-case letters, digits and single hyphens, e.g. smart-city-forum.")
+        elif _free_slug(slug, own_id) != slug:
+            check.fail("slug", f"The address “{slug}” is already taken by another event; choose another.")
+    else:
+        slug = event.slug if event else _free_slug(slugify(values["title"]), own_id)
+    values["slug"] = slug
+    check.raise_if_any()
+    return values
+
+
+def create_event(organiser: Organiser, data: EventInput) -> Event:
+    event = Event(**_checked(data, None))
+    event.organisers.append(organiser)
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def update_event(event: Event, data: EventInput) -> Event:
+    """Apply an edit; with `move_agenda`, slots follow a change of start.
+
+    Slots that would fall outside the event's new days are refused rather
+    than left stranded.
+    """
+    values = _checked(data, event)
+    delta = values["start_utc"] - event.start_utc
+    if data.move_agenda and delta:
+        for slot, start, end in planning.shifted(event.slots, int(delta.total_seconds() // 60)):
+            slot.start_utc, slot.end_utc = start, end
+    days = planning.event_days(values["start_utc"], values["end_utc"], values["timezone"])
+    stranded = [s for s in event.slots if not planning.within_days(s.start_utc, s.end_utc, days, values["timezone"])]
+    if stranded:
+        db.session.rollback()
+        check = Checker()
+        check.fail(
+            "start",
+            f"{len(stranded)} slot(s), such as “{stranded[0].title}”, would fall outside the event's days; "
+            "move them first or keep “move the agenda with the event” ticked.",
+        )
+        check.raise_if_any()
+    if values["start_utc"] != event.start_utc or values["end_utc"] != event.end_utc or values["venue"] != event.venue:
+        event.sequence += 1
+    for name, value in values.items():
+        setattr(event, name, value)
+    db.session.commit()
+    return event
+
+
+_TRANSITIONS = {
+    "publish": ({EventStatus.DRAFT}, EventStatus.PUBLISHED, "published"),
+    "unpublish": ({EventStatus.PUBLISHED}, EventStatus.DRAFT, "unpublished"),
+    "cancel": ({EventStatus.DRAFT, EventStatus.PUBLISHED}, EventStatus.CANCELLED, "cancelled"),
+}
+
+
+def allowed_actions(event: Event) -> list[str]:
+    return [action for action, (sources, _, _) in _TRANSITIONS.items() if event.status in sources]
+
+
+def change_status(event: Event, action: str) -> Event:
+    """Publish, unpublish or cancel; the allowed moves are the table above."""
+    if action not in _TRANSITIONS:
+        raise Conflict(f"“{action}” is not something an event can do.")
+    allowed_from, target, done = _TRANSITIONS[action]
+    if event.status not in allowed_from:
+        raise Conflict(f"A {event.status.value} event cannot be {done}.")
+    event.status = target
+    if target is EventStatus.PUBLISHED and event.published_at is None:
+        event.published_at = timezones.now_utc()
+    if target is EventStatus.CANCELLED:
+        event.sequence += 1
+    db.session.commit()
+    return event
+
+
+def _with_agenda(query):
+    return query.options(
+        selectinload(Event.slots)
+        .selectinload(Slot.speaker_links)
+        .selectinload(SlotSpeaker.speaker)
+    )
+
+
+def organiser_event(organiser: Organiser, slug: str, with_agenda: bool = False) -> Event:
+    """The organiser's own event; anyone else's is NotFound, never Forbidden,
+    so the existence of other organisers' drafts does not leak."""
+    query = (
+        select(Event)
+        .join(event_organisers)
+        .where(Event.slug == slug, event_organisers.c.organiser_id == organiser.id)
+    )
+    event = db.session.scalar(_with_agenda(query) if with_agenda else query)
+    if event is None:
+        raise NotFound(f"No event “{slug}” among your events.")
+    return event
+
+
+def organiser_events(organiser: Organiser) -> list[Event]:
+    return list(
+        db.session.scalars(
+            select(Event)
+            .join(event_organisers)
+            .where(event_organisers.c.organiser_id == organiser.id)
+            .order_by(Event.start_utc.desc())
+        )
+    )
+
+
+def public_event(slug: str, viewer: Organiser | None = None) -> Event:
+    """A public event with its agenda in a constant number of queries.
+
+    Organisers of the event also see it while it is a draft (preview).
+    """
+    event = db.session.scalar(
+        _with_agenda(select(Event).where(Event.slug == slug)).options(selectinload(Event.organisers))
+    )
+    if event is None or not (event.is_public or (viewer is not None and viewer in event.organisers)):
+        raise NotFound(f"No published event “{slug}”.")
+    return event
+
+
+def public_events() -> tuple[list[Event], list[Event]]:
+    """Published (or cancelled after publication) events: upcoming, then past."""
+    now = timezones.now_utc()
+    events = db.session.scalars(
+        select(Event)
+        .where(Event.published_at.is_not(None), Event.status != EventStatus.DRAFT)
+        .order_by(Event.start_utc)
+    ).all()
+    upcoming = [e for e in events if e.end_utc > now]
+    past = [e for e in reversed(events) if e.end_utc <= now]
+    return upcoming, past

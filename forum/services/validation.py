@@ -1,0 +1,74 @@
+"""Collects every field error of one use case, so a form shows them all at once."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+
+from forum import timezones
+from forum.services.errors import Invalid
+
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+class Checker:
+    def __init__(self):
+        self.errors: dict[str, str] = {}
+        self.choices: dict[str, list] = {}
+
+    def fail(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def text(self, field: str, value: str | None, max_length: int, required: bool = True) -> str:
+        value = (value or "").strip()
+        if required and not value:
+            self.fail(field, "This field is required.")
+        elif len(value) > max_length:
+            self.fail(field, f"Keep it to {max_length} characters (this has {len(value)}).")
+        return value
+
+    def url(self, field: str, value: str | None, max_length: int = 500) -> str:
+        value = self.text(field, value, max_length, required=False)
+        if value and not URL_RE.match(value):
+            self.fail(field, f"“{value}” is not a web address starting with http:// or https://.")
+        return value
+
+    def email(self, field: str, value: str | None) -> str:
+        value = self.text(field, value, 254)
+        if value and field not in self.errors:
+            try:
+                validate_email(value, check_deliverability=False)
+            except EmailNotValidError as error:
+                self.fail(field, f"“{value}” is not an e-mail address: {error}")
+        return value.lower()
+
+    def zone(self, field: str, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if not value:
+            self.fail(field, "Choose a time zone.")
+            return None
+        if not timezones.is_valid_zone(value):
+            self.fail(field, str(timezones.UnknownTimezone(value)))
+            return None
+        return value
+
+    def instant(self, field: str, local: datetime | None, zone: str | None, fold: int | None):
+        """Wall-clock input to UTC, recording gaps and overlaps against the field."""
+        if local is None:
+            self.fail(field, "Enter a date and time.")
+            return None
+        if zone is None:
+            return None
+        try:
+            return timezones.localize(local, zone, fold)
+        except timezones.AmbiguousLocalTime as error:
+            self.fail(field, str(error))
+            self.choices[field] = error.choices
+        except timezones.TimezoneError as error:
+            self.fail(field, str(error))
+        return None
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise Invalid(self.errors, self.choices)

@@ -1,0 +1,246 @@
+"""Every rule about zones and wall-clock time; the only module that touches pytz.
+
+Instants travel through the application as aware UTC datetimes. Wall-clock
+input becomes UTC here (refusing times that do not exist and asking which one
+is meant when a time happens twice); UTC becomes wall-clock here, for one
+explicitly named zone. Nothing else converts or formats times.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+import pytz
+
+UTC = timezone.utc
+
+
+class TimezoneError(ValueError):
+    """Base of the errors a user can cause by typing a time or a zone."""
+
+
+class UnknownTimezone(TimezoneError):
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(
+            f"“{name}” is not a time zone in the tz database; "
+            "pick a name such as Asia/Taipei or Europe/Amsterdam."
+        )
+
+
+class NonExistentLocalTime(TimezoneError):
+    """A spring-forward gap: the clock jumps over this wall-clock time."""
+
+    def __init__(self, local: datetime, zone_name: str):
+        self.local, self.zone_name = local, zone_name
+        super().__init__(
+            f"{local:%H:%M} on {local:%Y-%m-%d} does not exist in {zone_name}: "
+            "the clocks skip that hour (daylight saving time starts). "
+            "Pick a time before or after the jump."
+        )
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of the two instants an ambiguous wall-clock time can mean."""
+
+    fold: int
+    utc: datetime
+    label: str
+
+
+class AmbiguousLocalTime(TimezoneError):
+    """A fall-back overlap: this wall-clock time happens twice."""
+
+    def __init__(self, local: datetime, zone_name: str, choices: list[Choice]):
+        self.local, self.zone_name, self.choices = local, zone_name, choices
+        super().__init__(
+            f"{local:%H:%M} on {local:%Y-%m-%d} happens twice in {zone_name} "
+            "(the clocks go back); choose which one you mean."
+        )
+
+
+def is_valid_zone(name: str | None) -> bool:
+    return bool(name) and name in pytz.all_timezones_set
+
+
+def get_zone(name: str | None) -> pytz.BaseTzInfo:
+    """The pytz zone for `name`; raises UnknownTimezone rather than guessing."""
+    if not is_valid_zone(name):
+        raise UnknownTimezone(name or "")
+    return pytz.timezone(name)
+
+
+def localize(local: datetime, zone_name: str, fold: int | None = None) -> datetime:
+    """Turn a naive wall-clock time in `zone_name` into an aware UTC instant.
+
+    A time in a DST gap raises NonExistentLocalTime. A time in an overlap
+    raises AmbiguousLocalTime unless `fold` says which occurrence is meant
+    (0: the first, earlier instant; 1: the second), as in PEP 495.
+    """
+    if local.tzinfo is not None:
+        raise ValueError("localize() takes a naive wall-clock time")
+    zone = get_zone(zone_name)
+    try:
+        return zone.localize(local, is_dst=None).astimezone(UTC)
+    except pytz.NonExistentTimeError:
+        raise NonExistentLocalTime(local, zone_name) from None
+    except pytz.AmbiguousTimeError:
+        choices = ambiguous_choices(local, zone_name)
+        if fold in (0, 1):
+            return choices[fold].utc
+        raise AmbiguousLocalTime(local, zone_name, choices) from None
+
+
+def ambiguous_choices(local: datetime, zone_name: str) -> list[Choice]:
+    """Both instants of a repeated wall-clock time, earlier first."""
+    zone = get_zone(zone_name)
+    instants = sorted(
+        {zone.localize(local, is_dst=flag).astimezone(UTC) for flag in (True, False)}
+    )
+    ordinal = ("first", "second")
+    return [
+        Choice(
+            fold=i,
+            utc=instant,
+            label=f"{local:%H:%M} {ordinal[i]} time, {_abbrev(instant, zone)} "
+            f"(UTC{format_offset(to_zone(instant, zone_name).utcoffset())})",
+        )
+        for i, instant in enumerate(instants)
+    ]
+
+
+def _abbrev(instant: datetime, zone: pytz.BaseTzInfo) -> str:
+    return zone.normalize(instant.astimezone(zone)).tzname()
+
+
+def to_zone(instant: datetime, zone_name: str) -> datetime:
+    """The aware wall-clock datetime of a UTC instant in `zone_name`."""
+    if instant.tzinfo is None:
+        raise ValueError("to_zone() takes an aware instant")
+    return instant.astimezone(get_zone(zone_name))
+
+
+def to_utc(instant: datetime) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError("to_utc() takes an aware instant")
+    return instant.astimezone(UTC)
+
+
+def local_naive(instant: datetime, zone_name: str) -> datetime:
+    """Wall-clock time without offset, as a form field shows it."""
+    return to_zone(instant, zone_name).replace(tzinfo=None)
+
+
+def local_date(instant: datetime, zone_name: str) -> date:
+    return to_zone(instant, zone_name).date()
+
+
+def start_of_day(day: date, zone_name: str) -> datetime:
+    """The first instant of a local calendar day (midnight may not exist)."""
+    zone = get_zone(zone_name)
+    local = datetime(day.year, day.month, day.day)
+    for minutes in range(0, 24 * 60, 15):
+        candidate = local + timedelta(minutes=minutes)
+        try:
+            return localize(candidate, zone_name, fold=0)
+        except NonExistentLocalTime:
+            continue
+    raise NonExistentLocalTime(local, zone.zone)  # pragma: no cover - no such zone
+
+
+def utc_offset(zone_name: str, at: datetime | None = None) -> timedelta:
+    return to_zone(at or now_utc(), zone_name).utcoffset()
+
+
+def format_offset(offset: timedelta) -> str:
+    """+05:45 / -03:00, the way ISO 8601 and pickers show offsets."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{mins:02d}"
+
+
+def isoformat(instant: datetime, zone_name: str) -> str:
+    """ISO 8601 with the zone's offset: 2020-04-29T16:00:00+08:00."""
+    return to_zone(instant, zone_name).isoformat(timespec="seconds")
+
+
+def utc_isoformat(instant: datetime) -> str:
+    """ISO 8601 in UTC ending in Z: 2020-04-29T08:00:00Z."""
+    return to_utc(instant).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_time(instant: datetime, zone_name: str) -> str:
+    return to_zone(instant, zone_name).strftime("%H:%M")
+
+
+def format_day(instant_or_day: datetime | date, zone_name: str | None = None) -> str:
+    """'Wed 29 Apr 2020' for a local day, or for an instant seen in a zone."""
+    day = (
+        local_date(instant_or_day, zone_name)
+        if isinstance(instant_or_day, datetime)
+        else instant_or_day
+    )
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def format_datetime(instant: datetime, zone_name: str) -> str:
+    """'Wed 29 Apr 2020 16:00 CST' for pages and mails."""
+    local = to_zone(instant, zone_name)
+    return f"{format_day(local.date())} {local:%H:%M} {local.tzname()}"
+
+
+def abbreviation(instant: datetime, zone_name: str) -> str:
+    return to_zone(instant, zone_name).tzname()
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_local(text: str) -> datetime:
+    """Parse an ISO local time without offset (API and form input).
+
+    Raises ValueError with a user-facing message for anything else,
+    including a time that carries an offset: wall-clock fields are read in
+    a named zone, so an offset would be a second, conflicting zone.
+    """
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise ValueError(
+            f"“{text}” is not a date and time; write it as YYYY-MM-DDTHH:MM."
+        ) from None
+    if value.tzinfo is not None:
+        raise ValueError(
+            f"“{text}” carries a UTC offset; write the wall-clock time only "
+            "and name the zone in the timezone field."
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class ZoneOption:
+    name: str
+    offset: str
+
+    @property
+    def label(self) -> str:
+        return f"UTC{self.offset} {self.name}"
+
+
+@functools.lru_cache(maxsize=4)
+def _zone_options(hour: datetime) -> tuple[ZoneOption, ...]:
+    options = [
+        ZoneOption(name, format_offset(utc_offset(name, hour)))
+        for name in pytz.common_timezones
+    ]
+    return tuple(options)
+
+
+def zone_options(at: datetime | None = None) -> tuple[ZoneOption, ...]:
+    """Zones for pickers with their current offset, recomputed each hour."""
+    hour = (at or now_utc()).replace(minute=0, second=0, microsecond=0)
+    return _zone_options(hour)

@@ -1,0 +1,14 @@
+"""JSON API under /api/v1/, described by the OpenAPI document its schemas generate."""
+from flask import Flask
+
+from forum.extensions import api
+
+
+def init_app(app: Flask) -> None:
+    from forum.web.api.routes import blp
+
+    api.init_app(app, spec_kwargs={"info": {"description": "Multi-timezone agendas for online forums."}})
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Token from `flask organiser token EMAIL`."}
+    )
+    api.register_blueprint(blp)

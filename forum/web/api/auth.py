@@ -1,0 +1,22 @@
+"""Bearer tokens for organiser endpoints."""
+from __future__ import annotations
+
+from flask import abort, request
+
+from forum.services import accounts
+
+
+def bearer_organiser():
+    """The organiser behind `Authorization: Bearer`, None without the header.
+
+    A header with a wrong token is a 401, not anonymous access: a client
+    with a revoked token must learn it rather than silently see less.
+    """
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    organiser = accounts.organiser_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if organiser is None:
+        abort(401, description="The bearer token is not valid; create one with `flask organiser token EMAIL`.")
+    return organiser

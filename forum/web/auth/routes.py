@@ -1,0 +1,48 @@
+"""Organiser log in and log out."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import login_required, login_user, logout_user
+
+from forum.extensions import db
+from forum.models import Organiser
+from forum.services import accounts
+from forum.services.errors import Invalid
+from forum.web.auth import bp
+from forum.web.auth.forms import LoginForm
+from forum.web.forms import show_errors
+
+
+def load_user(user_id: str) -> Organiser | None:
+    return db.session.get(Organiser, int(user_id)) if user_id.isdigit() else None
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so the login page cannot bounce people elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("organiser.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            organiser = accounts.authenticate(form.email.data, form.password.data)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            login_user(organiser)
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("You are logged out.")
+    return redirect(url_for("public.index"))

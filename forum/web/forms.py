@@ -1,0 +1,70 @@
+"""What the audiences' forms share: wall-clock fields and mapping service errors."""
+from __future__ import annotations
+
+import dataclasses
+
+from wtforms import DateTimeLocalField, RadioField
+from wtforms.validators import InputRequired
+
+from forum.services.errors import Invalid
+
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+def _fold(value):
+    return int(value) if str(value) in {"0", "1"} else None
+
+
+def fold_field(label: str) -> RadioField:
+    """Which of two instants an ambiguous time means; shown only when asked."""
+    return RadioField(label, choices=[], coerce=_fold, validate_choice=False, default=None)
+
+
+def local_field(label: str) -> DateTimeLocalField:
+    return DateTimeLocalField(label, format=LOCAL_FORMATS, validators=[InputRequired()])
+
+
+class WallClockRange:
+    """Start and end typed as wall-clock times, each with its fold question."""
+
+    start = local_field("Start")
+    end = local_field("End")
+    start_fold = fold_field("The start time happens twice; which one?")
+    end_fold = fold_field("The end time happens twice; which one?")
+
+
+def show_errors(form, error: Invalid) -> None:
+    """Put each service message beside its field; offer choices for ambiguous times."""
+    for name, message in error.fields.items():
+        target = getattr(form, name, None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, message]
+        else:
+            form.form_errors.append(message)
+    for name, choices in error.choices.items():
+        fold = getattr(form, f"{name}_fold", None)
+        if fold is not None:
+            fold.choices = [(str(c.fold), c.label) for c in choices]
+
+
+def to_input(form, input_class):
+    """The use case's input dataclass from the form fields of the same names."""
+    return input_class(**{f.name: form[f.name].data for f in dataclasses.fields(input_class) if f.name in form})
+
+
+def submit(form, action):
+    """Validate, then run the use case; None means: show the form again.
+
+    The form keeps everything typed, with each message beside its field.
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        return action()
+    except Invalid as error:
+        show_errors(form, error)
+        return None
+
+
+def status_of(form) -> int:
+    return 422 if form.errors else 200

@@ -1,0 +1,46 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from forum.models import SlotKind
+from forum.web.forms import WallClockRange
+
+TZ_HINT = "Type to search, e.g. Taipei or Amsterdam; the current UTC offset is shown beside each name."
+
+
+class EventForm(WallClockRange, FlaskForm):
+    title = StringField("Title")
+    slug = StringField("Address (slug)")
+    description = TextAreaField("Description")
+    timezone = StringField("Time zone of the event")
+    venue = StringField("Venue (for hybrid events)")
+    livestream_url = URLField("Public livestream URL")
+    join_url = URLField("Private join URL (only confirmed attendees and speakers see it)")
+    capacity = IntegerField("Capacity (empty for unlimited)", validators=[Optional()])
+    move_agenda = BooleanField("Move the agenda with the event when the start changes", default=True)
+
+
+class SlotForm(WallClockRange, FlaskForm):
+    title = StringField("Title")
+    kind = SelectField("Kind", choices=[(k.value, k.label) for k in SlotKind], default=SlotKind.TALK.value)
+    timezone = StringField("Time zone of the times typed")
+    track = StringField("Track (for parallel sessions; empty means everyone)")
+    description = TextAreaField("Description")
+    speakers_text = StringField("Speakers (free text)")
+
+
+class ShiftForm(FlaskForm):
+    minutes = IntegerField("Move by minutes (negative moves earlier)", validators=[InputRequired(), NumberRange(-10080, 10080)])
+    after = SelectField("Which slots", coerce=str, default="")
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file")
+    csv_text = HiddenField()
+    timezone = StringField("Time zone of the times in the file")
+    confirm = BooleanField()
+
+
+class ActionForm(FlaskForm):
+    """Buttons that only post (CSRF-protected)."""

@@ -1,0 +1,212 @@
+"""The organiser's pages: events, the agenda builder, CSV import and export."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forum import planning, timezones
+from forum.services import agenda, events
+from forum.services.agenda import SlotInput
+from forum.services.errors import Conflict, Invalid
+from forum.services.events import EventInput
+from forum.web.forms import status_of, submit, to_input
+from forum.web.organiser import bp
+from forum.web.organiser.forms import ActionForm, EventForm, ImportForm, ShiftForm, SlotForm
+
+
+def _event(slug: str, with_agenda: bool = False):
+    return events.organiser_event(current_user, slug, with_agenda)
+
+
+def _builder(slug: str):
+    return redirect(url_for("organiser.builder", slug=slug))
+
+
+@bp.get("/")
+def dashboard():
+    return render_template("organiser/dashboard.html", events=events.organiser_events(current_user))
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def new_event():
+    form = EventForm()
+    event = submit(form, lambda: events.create_event(current_user, to_input(form, EventInput)))
+    if event:
+        flash(f"“{event.title}” created as a draft. Add its agenda, then publish it.")
+        return _builder(event.slug)
+    return render_template("organiser/event_form.html", form=form, event=None), status_of(form)
+
+
+@bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+def edit_event(slug: str):
+    event = _event(slug)
+    form = EventForm(data=None if request.method == "POST" else _event_data(event))
+    if submit(form, lambda: events.update_event(event, to_input(form, EventInput))):
+        flash("Event saved.")
+        return _builder(event.slug)
+    return render_template("organiser/event_form.html", form=form, event=event), status_of(form)
+
+
+def _event_data(event) -> dict:
+    zone = event.timezone
+    return {
+        "title": event.title, "slug": event.slug, "description": event.description, "timezone": zone,
+        "start": timezones.local_naive(event.start_utc, zone), "end": timezones.local_naive(event.end_utc, zone),
+        "venue": event.venue, "livestream_url": event.livestream_url, "join_url": event.join_url,
+        "capacity": event.capacity, "move_agenda": True,
+    }
+
+
+@bp.post("/events/<slug>/status")
+def change_status(slug: str):
+    event = _event(slug)
+    if not ActionForm().validate_on_submit():
+        flash("The form expired; try again.", "error")
+    else:
+        try:
+            events.change_status(event, request.form.get("action", ""))
+            flash(f"The event is now {event.status.value}.")
+        except Conflict as error:
+            flash(error.message, "error")
+    return _builder(event.slug)
+
+
+@bp.get("/events/<slug>/")
+def builder(slug: str):
+    event = _event(slug, with_agenda=True)
+    return _render_builder(event, SlotForm(data=_next_slot_data(event)))
+
+
+def _shift_form(event) -> ShiftForm:
+    form = ShiftForm()
+    form.after.choices = [("", "The whole agenda")] + [
+        (str(s.id), f"From “{s.title}” ({timezones.format_time(s.start_utc, event.timezone)}) on")
+        for s in event.slots
+    ]
+    return form
+
+
+def _render_builder(event, slot_form, shift_form=None, status=200):
+    shift_form = shift_form or _shift_form(event)
+    days = planning.agenda_days(event.slots, event.timezone, event.timezone)
+    warnings = planning.overlap_warnings(event.slots)
+    return render_template(
+        "organiser/builder.html", event=event, days=days, warnings=warnings,
+        slot_form=slot_form, shift_form=shift_form, action_form=ActionForm(),
+        status_actions=events.allowed_actions(event),
+    ), status
+
+
+def _next_slot_data(event) -> dict:
+    """A new slot starts where the agenda ends, 30 minutes long."""
+    start = event.slots[-1].end_utc if event.slots else event.start_utc
+    return {
+        "timezone": event.timezone,
+        "start": timezones.local_naive(start, event.timezone),
+        "end": timezones.local_naive(start + timedelta(minutes=30), event.timezone),
+    }
+
+
+@bp.post("/events/<slug>/slots")
+def add_slot(slug: str):
+    event = _event(slug, with_agenda=True)
+    form = SlotForm()
+    slot = submit(form, lambda: agenda.add_slot(event, to_input(form, SlotInput)))
+    if slot:
+        flash(f"Added “{slot.title}”.")
+        return _builder(event.slug)
+    return _render_builder(event, form, status=status_of(form))
+
+
+@bp.route("/events/<slug>/slots/<int:slot_id>/edit", methods=["GET", "POST"])
+def edit_slot(slug: str, slot_id: int):
+    event = _event(slug)
+    slot = agenda.slot_of(event, slot_id)
+    form = SlotForm(data=None if request.method == "POST" else _slot_data(slot))
+    if submit(form, lambda: agenda.update_slot(slot, to_input(form, SlotInput))):
+        flash(f"Saved “{slot.title}”.")
+        return _builder(event.slug)
+    return render_template("organiser/slot_form.html", form=form, event=event, slot=slot), status_of(form)
+
+
+def _slot_data(slot) -> dict:
+    zone = slot.event.timezone
+    return {
+        "title": slot.title, "kind": slot.kind.value, "timezone": zone, "track": slot.track,
+        "start": timezones.local_naive(slot.start_utc, zone), "end": timezones.local_naive(slot.end_utc, zone),
+        "description": slot.description, "speakers_text": slot.speakers_text,
+    }
+
+
+@bp.post("/events/<slug>/slots/<int:slot_id>/<any(delete, duplicate, up, down):action>")
+def slot_action(slug: str, slot_id: int, action: str):
+    event = _event(slug, with_agenda=True)
+    slot = agenda.slot_of(event, slot_id)
+    if not ActionForm().validate_on_submit():
+        flash("The form expired; try again.", "error")
+        return _builder(event.slug)
+    title = slot.title
+    try:
+        if action == "delete":
+            agenda.delete_slot(slot)
+            flash(f"Deleted “{title}”.")
+        elif action == "duplicate":
+            agenda.duplicate_slot(slot)
+            flash(f"Duplicated “{title}”; the copy follows it.")
+        else:
+            agenda.reorder_slot(slot, -1 if action == "up" else 1)
+    except Invalid as error:
+        flash(" ".join(error.fields.values()), "error")
+    return _builder(event.slug)
+
+
+@bp.post("/events/<slug>/shift")
+def shift(slug: str):
+    event = _event(slug, with_agenda=True)
+    form = _shift_form(event)
+
+    def move():
+        first = agenda.slot_of(event, int(form.after.data)) if form.after.data else None
+        return agenda.shift_agenda(event, form.minutes.data, first)
+
+    moved = submit(form, move)
+    if moved:
+        flash(f"Moved {moved} slot(s) by {form.minutes.data} minutes.")
+        return _builder(event.slug)
+    return _render_builder(event, SlotForm(data=_next_slot_data(event)), form, status_of(form))
+
+
+@bp.route("/events/<slug>/import", methods=["GET", "POST"])
+def import_agenda(slug: str):
+    event = _event(slug, with_agenda=True)
+    form = ImportForm(data=None if request.method == "POST" else {"timezone": event.timezone})
+    preview = None
+    if form.validate_on_submit():
+        raw = form.file.data.read() if form.file.data else (form.csv_text.data or "").encode()
+        zone = (form.timezone.data or "").strip() or event.timezone
+        if not timezones.is_valid_zone(zone):
+            form.timezone.errors = [str(timezones.UnknownTimezone(zone))]
+        elif form.confirm.data:
+            try:
+                count = agenda.import_agenda(event, raw, zone)
+                flash(f"Imported {count} slot(s).")
+                return _builder(event.slug)
+            except Invalid as error:
+                form.file.errors = list(error.fields.values())
+        if not form.timezone.errors:
+            preview = agenda.preview_import(event, raw, zone)
+            form.csv_text.data = raw.decode("utf-8-sig", errors="replace")
+    status = 422 if form.errors or (preview and not preview.clean) else 200
+    return render_template("organiser/import.html", form=form, event=event, preview=preview), status
+
+
+@bp.get("/events/<slug>/agenda.csv")
+def export_agenda(slug: str):
+    event = _event(slug, with_agenda=True)
+    return Response(
+        agenda.export_agenda(event),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-agenda.csv"'},
+    )

@@ -1,0 +1,39 @@
+"""Pages anyone can read: the event list and an event's agenda in the viewer's zone."""
+from __future__ import annotations
+
+from flask import make_response, render_template, request
+from flask_login import current_user
+
+from forum import planning, timezones
+from forum.services import events
+from forum.web.public import bp
+from forum.web.zone import page_zone, remember
+
+
+def _page(template: str, zone, zone_error: str | None, **context):
+    """Render with the zone picker's state; a bad ?tz= makes the page a 400."""
+    html = render_template(
+        template, zone=zone, zone_error=zone_error, asked_zone=request.args.get("tz", ""), **context
+    )
+    return remember(make_response(html, 400 if zone_error else 200), zone)
+
+
+@bp.get("/")
+def index():
+    upcoming, past = events.public_events()
+    zone, zone_error = page_zone("UTC")
+    return _page("public/index.html", zone, zone_error, upcoming=upcoming, past=past)
+
+
+@bp.get("/events/<slug>/")
+def event_page(slug: str):
+    event = events.public_event(slug, current_user if current_user.is_authenticated else None)
+    zone, zone_error = page_zone(event.timezone)
+    now = timezones.now_utc()
+    days = planning.agenda_days(event.slots, zone.name, event.timezone, now)
+    return _page("public/event.html", zone, zone_error, event=event, days=days, now=now)
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
