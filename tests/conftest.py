@@ -1,10 +1,13 @@
 """Fixtures: the app on SQLite and on a real PostgreSQL cluster, clients, data."""
 from __future__ import annotations
 
+import contextvars
 import os
 from datetime import datetime
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event as sa_event
 
@@ -51,9 +54,26 @@ def database_urls(request, tmp_path_factory):
     return get
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's app context, as a real request is.
+
+    Flask reuses an active app context, and with it `g` (where Flask-Login
+    keeps the user) and the database session: without this, one client's
+    login would leak into another's requests. Afterwards the test's own
+    session is expired so that it reads what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():  # not in the nested call that follows a redirect
+            db.session.expire_all()
+        return response
+
+
 @pytest.fixture(params=BACKENDS)
 def app(request, database_urls):
     app = create_app(_config(database_urls(request.param)))
+    app.test_client_class = IsolatedClient
     app.backend = request.param
     with app.app_context():
         yield app

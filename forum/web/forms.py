@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from wtforms import DateTimeLocalField, RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from forum.services.errors import Invalid
@@ -44,7 +45,7 @@ def show_errors(form, error: Invalid) -> None:
     for name, choices in error.choices.items():
         fold = getattr(form, f"{name}_fold", None)
         if fold is not None:
-            fold.choices = [(str(c.fold), c.label) for c in choices]
+            fold.choices = [SelectChoice(str(c.fold), c.label) for c in choices]
 
 
 def to_input(form, input_class):

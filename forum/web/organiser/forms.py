@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -23,7 +24,7 @@ class EventForm(WallClockRange, FlaskForm):
 
 class SlotForm(WallClockRange, FlaskForm):
     title = StringField("Title")
-    kind = SelectField("Kind", choices=[(k.value, k.label) for k in SlotKind], default=SlotKind.TALK.value)
+    kind = SelectField("Kind", choices=[SelectChoice(k.value, k.label) for k in SlotKind], default=SlotKind.TALK.value)
     timezone = StringField("Time zone of the times typed")
     track = StringField("Track (for parallel sessions; empty means everyone)")
     description = TextAreaField("Description")

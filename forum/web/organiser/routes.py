@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from forum import planning, timezones
 from forum.services import agenda, events
@@ -81,8 +82,8 @@ def builder(slug: str):
 
 def _shift_form(event) -> ShiftForm:
     form = ShiftForm()
-    form.after.choices = [("", "The whole agenda")] + [
-        (str(s.id), f"From “{s.title}” ({timezones.format_time(s.start_utc, event.timezone)}) on")
+    form.after.choices = [SelectChoice("", "The whole agenda")] + [
+        SelectChoice(str(s.id), f"From “{s.title}” ({timezones.format_time(s.start_utc, event.timezone)}) on")
         for s in event.slots
     ]
     return form
