@@ -1,0 +1,124 @@
+"""The read API: its contract, its OpenAPI document, and its errors."""
+from __future__ import annotations
+
+import pytest
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate as validate_spec
+
+from forum.services import accounts, demo, events
+from tests.conftest import make_event
+
+SLUG = "smart-tech-fighting-covid-19"
+
+
+@pytest.fixture
+def spec(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    validate_spec(document)
+    return document
+
+
+def _conforms(spec: dict, path: str, body: dict) -> None:
+    """The body matches the 200 response schema the document gives for `path`."""
+    response = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    OAS30Validator({**response, "components": spec["components"]}).validate(body)
+
+
+def test_openapi_document_is_valid_and_describes_the_routes(spec):
+    assert spec["openapi"].startswith("3.")
+    assert {"/api/v1/events", "/api/v1/events/{slug}"} <= set(spec["paths"])
+    parameters = {p["name"] for p in spec["paths"]["/api/v1/events/{slug}"]["get"]["parameters"]}
+    assert "tz" in parameters
+    assert "bearerAuth" in spec["components"]["securitySchemes"]
+
+
+def test_event_response_matches_the_document(client, spec):
+    demo.load_demo()
+    body = client.get(f"/api/v1/events/{SLUG}?tz=America/Sao_Paulo").get_json()
+    _conforms(spec, "/api/v1/events/{slug}", body)
+    assert body["slots"][0]["start"] == "2020-04-29T05:00:00-03:00"
+    listing = client.get("/api/v1/events").get_json()
+    _conforms(spec, "/api/v1/events", listing)
+    assert [e["slug"] for e in listing["events"]] == [SLUG]
+
+
+def test_the_document_rejects_a_wrong_body(client, spec):
+    """Proves _conforms can fail: a slot without start_utc is not what the document says."""
+    demo.load_demo()
+    body = client.get(f"/api/v1/events/{SLUG}").get_json()
+    del body["slots"][0]["start_utc"]
+    with pytest.raises(Exception, match="start_utc"):
+        _conforms(spec, "/api/v1/events/{slug}", body)
+
+
+@pytest.mark.parametrize("url", [f"/api/v1/events/{SLUG}?tz=Mars/Olympus", "/api/v1/events?tz=Mars/Olympus"])
+def test_unknown_zone_is_422_naming_the_value(client, url):
+    demo.load_demo()
+    response = client.get(url)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert "Mars/Olympus" in error["message"]
+    assert "Mars/Olympus" in error["fields"]["tz"]
+
+
+def test_unknown_event_is_404_json(client):
+    response = client.get("/api/v1/events/nope")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_upcoming_and_past_filters(client, organiser):
+    demo.load_demo(upcoming=True)
+    upcoming = client.get("/api/v1/events?when=upcoming").get_json()["events"]
+    past = client.get("/api/v1/events?when=past").get_json()["events"]
+    assert [e["slug"] for e in upcoming] == [SLUG + "-upcoming"]
+    assert [e["slug"] for e in past] == [SLUG]
+    assert client.get("/api/v1/events?when=someday").status_code == 422
+
+
+def test_drafts_need_their_organisers_token(client, organiser, other_organiser):
+    event = make_event(organiser, slug="draft-forum")
+    assert client.get("/api/v1/events/draft-forum").status_code == 404
+    mine = accounts.issue_api_token(organiser)
+    theirs = accounts.issue_api_token(other_organiser)
+    ok = client.get("/api/v1/events/draft-forum", headers={"Authorization": f"Bearer {mine}"})
+    assert ok.status_code == 200 and ok.get_json()["status"] == "draft"
+    assert client.get("/api/v1/events/draft-forum", headers={"Authorization": f"Bearer {theirs}"}).status_code == 404
+    bad = client.get("/api/v1/events/draft-forum", headers={"Authorization": "Bearer forged"})
+    assert bad.status_code == 401 and "bearer token is not valid" in bad.get_json()["error"]["message"]
+    events.change_status(event, "publish")
+    assert client.get("/api/v1/events/draft-forum").status_code == 200
+
+
+def test_cli_token_works_as_bearer(client, runner, organiser):
+    make_event(organiser, slug="draft-forum")
+    result = runner.invoke(args=["organiser", "token", "ada@example.org"])
+    assert result.exit_code == 0
+    token = result.output.strip()
+    assert len(token) >= 43
+    assert client.get("/api/v1/events/draft-forum", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert runner.invoke(args=["organiser", "token", "nobody@example.org"]).exit_code != 0
+
+
+def test_cli_creates_organiser_and_refuses_bad_input(runner, client):
+    result = runner.invoke(args=["organiser", "create", "New@Example.org", "--password", "long enough"])
+    assert result.exit_code == 0, result.output
+    assert accounts.authenticate("new@example.org", "long enough").email == "new@example.org"
+    again = runner.invoke(args=["organiser", "create", "new@example.org", "--password", "long enough"])
+    assert again.exit_code != 0 and "already exists" in again.output
+    short = runner.invoke(args=["organiser", "create", "x@example.org", "--password", "short"])
+    assert short.exit_code != 0 and "at least 8" in short.output
+    prompted = runner.invoke(args=["organiser", "create", "p@example.org"], input="secret-pass\nsecret-pass\n")
+    assert prompted.exit_code == 0, prompted.output
+
+
+def test_api_query_count_does_not_grow_with_slots(client, organiser, count_queries):
+    from tests.integration.test_public import event_with_slots
+
+    counts = []
+    for n in (3, 30):
+        event = event_with_slots(organiser, n, f"forum-{n}")
+        with count_queries() as statements:
+            assert client.get(f"/api/v1/events/{event.slug}").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
