@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from forum.extensions import db
 from forum.models import Event, Slot
 from forum.services import agenda
 from forum.services.agenda import SlotInput
@@ -29,7 +30,7 @@ def _add(event, title, start, end, track=""):
 
 def _times(event):
     return [(s.title, s.start_utc.astimezone(TAIPEI).strftime("%H:%M"), s.end_utc.astimezone(TAIPEI).strftime("%H:%M"))
-            for s in Event.query.get(event.id).slots]
+            for s in db.session.get(Event, event.id).slots]
 
 
 def test_add_slot_in_event_zone(logged_in, event):
@@ -111,7 +112,7 @@ def test_delete_and_duplicate(logged_in, event):
     slot = _add(event, "Talk", datetime(2026, 5, 6, 16, 0), datetime(2026, 5, 6, 16, 20))
     assert logged_in.post(f"/organiser/events/{event.slug}/slots/{slot.id}/duplicate").status_code == 302
     assert _times(event) == [("Talk", "16:00", "16:20"), ("Talk", "16:20", "16:40")]
-    copy = Event.query.get(event.id).slots[1]
+    copy = db.session.get(Event, event.id).slots[1]
     assert copy.uid != slot.uid
     logged_in.post(f"/organiser/events/{event.slug}/slots/{slot.id}/delete")
     assert _times(event) == [("Talk", "16:20", "16:40")]
@@ -194,7 +195,7 @@ def test_import_previews_then_saves_on_confirm(logged_in, event):
     assert confirm.status_code == 302
     assert _times(event) == [("Opening and Introduction", "16:00", "16:10"), ("Policy, Demands", "16:10", "16:55"),
                              ("Group Discussion and Q&A", "17:50", "17:57"), ("智慧科技防疫 結論", "17:57", "18:00")]
-    assert [s.kind.value for s in Event.query.get(event.id).slots] == ["opening", "panel", "qa", "closing"]
+    assert [s.kind.value for s in db.session.get(Event, event.id).slots] == ["opening", "panel", "qa", "closing"]
 
 
 def test_broken_import_lists_every_row_and_saves_nothing(logged_in, event):
@@ -252,4 +253,4 @@ def test_export_round_trips_and_neutralises_formulas(logged_in, organiser, event
     assert preview.clean, [r.problems for r in preview.rows]
     agenda.import_agenda(copy, text)
     assert _times(copy) == _times(event)
-    assert Event.query.get(copy.id).slots[0].title == "=HYPERLINK(\"http://evil\")"
+    assert db.session.get(Event, copy.id).slots[0].title == "=HYPERLINK(\"http://evil\")"
