@@ -49,7 +49,7 @@ run: demo
 	@echo "  Log in as the demo organiser at http://$(HOST):$(PORT)/login"
 	@echo "  with organiser@example.org / gosmart-demo"
 	@echo ""
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --no-control-socket --access-logfile - wsgi:app
 
 test: install-dev system-test-deps
 	$(BIN)/python -m pytest

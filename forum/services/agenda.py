@@ -27,6 +27,16 @@ class SlotInput:
     speakers_text: str = ""
 
 
+def as_input(slot: Slot) -> SlotInput:
+    """The slot as an organiser would type it, in the event's zone."""
+    zone = slot.event.timezone
+    return SlotInput(
+        title=slot.title, kind=slot.kind.value, timezone=zone, track=slot.track,
+        start=timezones.local_naive(slot.start_utc, zone), end=timezones.local_naive(slot.end_utc, zone),
+        description=slot.description, speakers_text=slot.speakers_text,
+    )
+
+
 def _checked(event: Event, data: SlotInput) -> dict:
     check = Checker()
     values = {

@@ -38,6 +38,17 @@ class EventInput:
     move_agenda: bool = True
 
 
+def as_input(event: Event) -> EventInput:
+    """The event as an organiser would type it: the starting point of an edit."""
+    zone = event.timezone
+    return EventInput(
+        title=event.title, slug=event.slug, description=event.description, timezone=zone,
+        start=timezones.local_naive(event.start_utc, zone), end=timezones.local_naive(event.end_utc, zone),
+        venue=event.venue, livestream_url=event.livestream_url, join_url=event.join_url,
+        capacity=event.capacity,
+    )
+
+
 def slugify(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -19,13 +19,35 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     return render_template("errors/error.html", status=status, message=message, fields=fields or {}), status
 
 
+def _flatten(problems) -> str:
+    if isinstance(problems, dict):
+        return " ".join(f"{key}: {_flatten(value)}" for key, value in problems.items())
+    if isinstance(problems, (list, tuple)):
+        return " ".join(_flatten(p) for p in problems)
+    return str(problems)
+
+
+def _parsing_messages(data: dict) -> tuple[dict, list]:
+    """webargs' {"json": {"field": [...]}} as per-field messages plus general ones."""
+    fields, general = {}, []
+    for messages in (data.get("messages") or {}).values():
+        if isinstance(messages, dict):
+            fields.update({name: _flatten(problems) for name, problems in messages.items()})
+        else:
+            general.append(_flatten(messages))
+    return fields, general
+
+
 def handle_http(error: HTTPException):
-    fields = {}
-    data = getattr(error, "data", None) or {}
-    for location, messages in (data.get("messages") or {}).items():
-        for name, problems in messages.items():
-            fields[name] = " ".join(problems) if isinstance(problems, list) else str(problems)
-    message = " ".join(fields.values()) if fields else (data.get("message") or error.description or error.name)
+    fields, general = _parsing_messages(getattr(error, "data", None) or {})
+    if general:
+        message = " ".join(general)
+    elif len(fields) == 1:
+        message = next(iter(fields.values()))
+    elif fields:
+        message = "Some fields need another look: " + ", ".join(sorted(fields)) + "."
+    else:
+        message = error.description or error.name
     code = (error.name or "error").lower().replace(" ", "_")
     response = error_response(error.code or 500, code, message, fields)
     if error.code == 405 and hasattr(error, "valid_methods"):

@@ -20,3 +20,10 @@ def bearer_organiser():
     if organiser is None:
         abort(401, description="The bearer token is not valid; create one with `flask organiser token EMAIL`.")
     return organiser
+
+
+def require_organiser():
+    organiser = bearer_organiser()
+    if organiser is None:
+        abort(401, description="This needs `Authorization: Bearer <token>` from `flask organiser token EMAIL`.")
+    return organiser

@@ -25,16 +25,20 @@ def event_summary(event, zone: str) -> dict:
     }
 
 
-def event_detail(event, zone: str, all_speakers: bool) -> dict:
-    """The event and its agenda; unconfirmed speakers only for its organisers."""
-    return {
+def event_detail(event, zone: str, for_organiser: bool) -> dict:
+    """The event and its agenda; the join link and unconfirmed speakers only
+    for its organisers."""
+    body = {
         **event_summary(event, zone),
         "description": event.description,
-        "slots": [_slot(slot, zone, all_speakers) for slot in event.slots],
+        "slots": [slot_detail(slot, zone, for_organiser) for slot in event.slots],
     }
+    if for_organiser:
+        body["join_url"] = event.join_url
+    return body
 
 
-def _slot(slot, zone: str, all_speakers: bool) -> dict:
+def slot_detail(slot, zone: str, all_speakers: bool) -> dict:
     links = slot.speaker_links if all_speakers else slot.confirmed_speakers
     return {
         "id": slot.id, "uid": slot.uid, "title": slot.title, "kind": slot.kind.value,

@@ -1,14 +1,30 @@
-"""Read API: published events and their agendas in any zone."""
+"""JSON API: published events for anyone; writes for the event's organisers."""
 from __future__ import annotations
 
+from dataclasses import replace
+
+from flask import g, request
 from flask_smorest import Blueprint
 
-from forum.services import events
+from forum.services import agenda, events
+from forum.services.agenda import SlotInput
+from forum.services.events import EventInput
 from forum.web.api import present
-from forum.web.api.auth import bearer_organiser
-from forum.web.api.schemas import EventListOut, EventListQuery, EventOut, ZoneQuery
+from forum.web.api.auth import bearer_organiser, require_organiser
+from forum.web.api.schemas import (
+    EventIn, EventListOut, EventListQuery, EventOut, EventPatch, OrganiserEventOut, SlotIn, SlotOut,
+    SlotPatch, ZoneQuery,
+)
 
 blp = Blueprint("api_events", __name__, url_prefix="/api/v1", description="Events and their agendas")
+BEARER = [{"bearerAuth": []}]
+
+
+@blp.before_request
+def authenticate_writes():
+    """Every write needs an organiser's token, checked before the body is."""
+    if request.method not in {"GET", "HEAD", "OPTIONS"}:
+        g.organiser = require_organiser()
 
 
 @blp.route("/events")
@@ -24,14 +40,77 @@ def list_events(when: str, tz: str = "UTC"):
 @blp.route("/events/<slug>")
 @blp.arguments(ZoneQuery, location="query", as_kwargs=True)
 @blp.response(200, EventOut)
-@blp.doc(security=[{}, {"bearerAuth": []}])
+@blp.doc(security=[{}, *BEARER])
 def get_event(slug: str, tz: str | None = None):
     """An event with its agenda; `start`/`end` in `tz` (default: the event's zone).
 
-    With an organiser's bearer token, their drafts and unconfirmed speakers show too.
+    With an organiser's bearer token, their drafts, the join link and
+    unconfirmed speakers show too.
     """
     organiser = bearer_organiser()
     event = events.public_event(slug, organiser)
-    all_speakers = organiser is not None and organiser in event.organisers
-    return present.event_detail(event, tz or event.timezone, all_speakers)
+    return present.event_detail(event, tz or event.timezone, organiser in event.organisers)
 
+
+def _own_event(slug: str):
+    return events.organiser_event(g.organiser, slug, with_agenda=True)
+
+
+@blp.route("/events", methods=["POST"])
+@blp.arguments(EventIn)
+@blp.response(201, OrganiserEventOut)
+@blp.doc(security=BEARER)
+def create_event(payload: dict):
+    """Create a draft event; `start` and `end` are wall-clock times in `timezone`."""
+    event = events.create_event(g.organiser, EventInput(**payload))
+    return present.event_detail(event, event.timezone, True)
+
+
+@blp.route("/events/<slug>", methods=["PATCH"])
+@blp.arguments(EventPatch)
+@blp.response(200, OrganiserEventOut)
+@blp.doc(security=BEARER)
+def update_event(payload: dict, slug: str):
+    """Change some fields of an event; the others keep their values."""
+    event = _own_event(slug)
+    events.update_event(event, replace(events.as_input(event), **payload))
+    return present.event_detail(event, event.timezone, True)
+
+
+@blp.route("/events/<slug>/<any(publish, unpublish, cancel):action>", methods=["POST"])
+@blp.response(200, OrganiserEventOut)
+@blp.doc(security=BEARER)
+def change_status(slug: str, action: str):
+    """Publish, unpublish or cancel an event (409 when the move is not allowed)."""
+    event = _own_event(slug)
+    events.change_status(event, action)
+    return present.event_detail(event, event.timezone, True)
+
+
+@blp.route("/events/<slug>/slots", methods=["POST"])
+@blp.arguments(SlotIn)
+@blp.response(201, SlotOut)
+@blp.doc(security=BEARER)
+def add_slot(payload: dict, slug: str):
+    """Add a slot; `start` and `end` are wall-clock times in `timezone` (default: the event's)."""
+    event = _own_event(slug)
+    slot = agenda.add_slot(event, SlotInput(**payload))
+    return present.slot_detail(slot, event.timezone, True)
+
+
+@blp.route("/events/<slug>/slots/<int:slot_id>", methods=["PATCH"])
+@blp.arguments(SlotPatch)
+@blp.response(200, SlotOut)
+@blp.doc(security=BEARER)
+def update_slot(payload: dict, slug: str, slot_id: int):
+    event = _own_event(slug)
+    slot = agenda.slot_of(event, slot_id)
+    agenda.update_slot(slot, replace(agenda.as_input(slot), **payload))
+    return present.slot_detail(slot, event.timezone, True)
+
+
+@blp.route("/events/<slug>/slots/<int:slot_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.doc(security=BEARER)
+def delete_slot(slug: str, slot_id: int):
+    agenda.delete_slot(agenda.slot_of(_own_event(slug), slot_id))

@@ -73,3 +73,66 @@ class EventOut(EventSummaryOut):
 
 class EventListOut(Schema):
     events = fields.List(fields.Nested(EventSummaryOut), required=True)
+
+
+class WallClock(fields.Field):
+    """An ISO local time without offset, read in the zone the payload names."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return timezones.parse_local(str(value))
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+
+WALL_CLOCK = {"type": "string", "example": "2026-05-06T16:00",
+              "description": "Wall-clock time without offset, in `timezone` (default: the event's zone)"}
+FOLD = {"description": "Which instant an ambiguous wall-clock time means: 0 the first, 1 the second"}
+
+
+class EventPatch(Schema):
+    """Fields of an event; every one optional when editing."""
+
+    title = fields.String(validate=validate.Length(max=200))
+    slug = fields.String(validate=validate.Length(max=80))
+    description = fields.String()
+    timezone = fields.String(metadata={"example": "Asia/Taipei"})
+    start = WallClock(metadata=WALL_CLOCK)
+    end = WallClock(metadata=WALL_CLOCK)
+    start_fold = fields.Integer(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
+    end_fold = fields.Integer(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
+    venue = fields.String()
+    livestream_url = fields.String()
+    join_url = fields.String()
+    capacity = fields.Integer(allow_none=True)
+    move_agenda = fields.Boolean(metadata={"description": "Slots follow a change of start (default true)"})
+
+
+class EventIn(EventPatch):
+    title = fields.String(required=True, validate=validate.Length(max=200))
+    timezone = fields.String(required=True, metadata={"example": "Asia/Taipei"})
+    start = WallClock(required=True, metadata=WALL_CLOCK)
+    end = WallClock(required=True, metadata=WALL_CLOCK)
+
+
+class SlotPatch(Schema):
+    title = fields.String(validate=validate.Length(max=200))
+    kind = fields.String(validate=validate.OneOf([k.value for k in SlotKind]))
+    timezone = fields.String(metadata={"description": "Zone of start and end (default: the event's)"})
+    start = WallClock(metadata=WALL_CLOCK)
+    end = WallClock(metadata=WALL_CLOCK)
+    start_fold = fields.Integer(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
+    end_fold = fields.Integer(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
+    track = fields.String()
+    description = fields.String()
+    speakers_text = fields.String()
+
+
+class SlotIn(SlotPatch):
+    title = fields.String(required=True, validate=validate.Length(max=200))
+    start = WallClock(required=True, metadata=WALL_CLOCK)
+    end = WallClock(required=True, metadata=WALL_CLOCK)
+
+
+class OrganiserEventOut(EventOut):
+    join_url = fields.String(required=True, metadata={"description": "Private; shown only to the event's organisers"})

@@ -1,6 +1,7 @@
 """The organiser's pages: events, the agenda builder, CSV import and export."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import timedelta
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -43,21 +44,11 @@ def new_event():
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
 def edit_event(slug: str):
     event = _event(slug)
-    form = EventForm(data=None if request.method == "POST" else _event_data(event))
+    form = EventForm(data=None if request.method == "POST" else asdict(events.as_input(event)))
     if submit(form, lambda: events.update_event(event, to_input(form, EventInput))):
         flash("Event saved.")
         return _builder(event.slug)
     return render_template("organiser/event_form.html", form=form, event=event), status_of(form)
-
-
-def _event_data(event) -> dict:
-    zone = event.timezone
-    return {
-        "title": event.title, "slug": event.slug, "description": event.description, "timezone": zone,
-        "start": timezones.local_naive(event.start_utc, zone), "end": timezones.local_naive(event.end_utc, zone),
-        "venue": event.venue, "livestream_url": event.livestream_url, "join_url": event.join_url,
-        "capacity": event.capacity, "move_agenda": True,
-    }
 
 
 @bp.post("/events/<slug>/status")
@@ -125,20 +116,11 @@ def add_slot(slug: str):
 def edit_slot(slug: str, slot_id: int):
     event = _event(slug)
     slot = agenda.slot_of(event, slot_id)
-    form = SlotForm(data=None if request.method == "POST" else _slot_data(slot))
+    form = SlotForm(data=None if request.method == "POST" else asdict(agenda.as_input(slot)))
     if submit(form, lambda: agenda.update_slot(slot, to_input(form, SlotInput))):
         flash(f"Saved “{slot.title}”.")
         return _builder(event.slug)
     return render_template("organiser/slot_form.html", form=form, event=event, slot=slot), status_of(form)
-
-
-def _slot_data(slot) -> dict:
-    zone = slot.event.timezone
-    return {
-        "title": slot.title, "kind": slot.kind.value, "timezone": zone, "track": slot.track,
-        "start": timezones.local_naive(slot.start_utc, zone), "end": timezones.local_naive(slot.end_utc, zone),
-        "description": slot.description, "speakers_text": slot.speakers_text,
-    }
 
 
 @bp.post("/events/<slug>/slots/<int:slot_id>/<any(delete, duplicate, up, down):action>")
