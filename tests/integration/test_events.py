@@ -191,3 +191,12 @@ def test_csrf_is_enforced(app, organiser):
     assert response.status_code == 400
     assert "CSRF token is missing" in response.get_data(as_text=True)
     assert client.get("/organiser/").status_code == 302  # not logged in
+
+
+def test_account_page_issues_a_working_token(logged_in, organiser):
+    page = logged_in.post("/organiser/account", data={"label": "sync"}).get_data(as_text=True)
+    token = page.split('<code id="new-token">')[1].split("<")[0]
+    make_event(organiser, slug="mine")
+    anonymous = logged_in.application.test_client()
+    assert anonymous.get("/api/v1/events/mine", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert token not in logged_in.get("/organiser/account").get_data(as_text=True)  # shown once

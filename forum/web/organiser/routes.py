@@ -9,7 +9,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forum import planning, timezones
-from forum.services import agenda, events
+from forum.services import accounts, agenda, events
 from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict, Invalid
 from forum.services.events import EventInput
@@ -193,3 +193,13 @@ def export_agenda(slug: str):
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{event.slug}-agenda.csv"'},
     )
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account():
+    """Create an API token; it is shown once, on this response only."""
+    form = ActionForm()
+    token = None
+    if form.validate_on_submit():
+        token = accounts.issue_api_token(current_user, request.form.get("label", "")[:100])
+    return render_template("organiser/account.html", form=form, token=token, tokens=current_user.api_tokens)
