@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from forum import timezones
 from forum.extensions import db
-from forum.models import Event, EventStatus, Slot, SlotKind, SlotSpeaker, Speaker, SpeakerStatus
+from forum.models import Event, EventStatus, Slot, SlotKind, SlotSpeaker, Speaker, SpeakerRole, SpeakerStatus
 from forum.services import accounts
 
 DEMO_EMAIL = "organiser@example.org"
@@ -34,6 +34,12 @@ def load_demo(upcoming: bool = False, today: date | None = None) -> list[Event]:
         events.append(_ensure_event(organiser, data, data["event"]["slug"] + UPCOMING_SUFFIX, ahead))
     db.session.commit()
     return events
+
+
+def _role(kind: SlotKind, name: str) -> SpeakerRole:
+    if name == "Moderator":
+        return SpeakerRole.MODERATOR
+    return {SlotKind.PANEL: SpeakerRole.PANELIST, SlotKind.OPENING: SpeakerRole.HOST}.get(kind, SpeakerRole.SPEAKER)
 
 
 def _ensure_event(organiser, data: dict, slug: str, day: date) -> Event:
@@ -67,7 +73,8 @@ def _ensure_event(organiser, data: dict, slug: str, day: date) -> Event:
                 )
                 event.speakers.append(speaker)
             slot.speaker_links.append(
-                SlotSpeaker(speaker=speaker, status=SpeakerStatus.CONFIRMED, position=order)
+                SlotSpeaker(speaker=speaker, role=_role(slot.kind, person["name"]),
+                            status=SpeakerStatus.CONFIRMED, position=order)
             )
         event.slots.append(slot)
     db.session.add(event)

@@ -90,17 +90,22 @@ WALL_CLOCK = {"type": "string", "example": "2026-05-06T16:00",
 FOLD = {"description": "Which instant an ambiguous wall-clock time means: 0 the first, 1 the second"}
 
 
-class EventPatch(Schema):
+class WallClockRange(Schema):
+    """Start and end as typed by an organiser, like the forms' WallClockRange."""
+
+    timezone = fields.String(metadata={"description": "Zone of start and end", "example": "Asia/Taipei"})
+    start = WallClock(metadata=WALL_CLOCK)
+    end = WallClock(metadata=WALL_CLOCK)
+    start_fold = fields.Integer(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
+    end_fold = fields.Integer(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
+
+
+class EventPatch(WallClockRange):
     """Fields of an event; every one optional when editing."""
 
     title = fields.String(validate=validate.Length(max=200))
     slug = fields.String(validate=validate.Length(max=80))
     description = fields.String()
-    timezone = fields.String(metadata={"example": "Asia/Taipei"})
-    start = WallClock(metadata=WALL_CLOCK)
-    end = WallClock(metadata=WALL_CLOCK)
-    start_fold = fields.Integer(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
-    end_fold = fields.Integer(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
     venue = fields.String()
     livestream_url = fields.String()
     join_url = fields.String()
@@ -115,14 +120,11 @@ class EventIn(EventPatch):
     end = WallClock(required=True, metadata=WALL_CLOCK)
 
 
-class SlotPatch(Schema):
+class SlotPatch(WallClockRange):
+    """Fields of a slot; `timezone` defaults to the event's."""
+
     title = fields.String(validate=validate.Length(max=200))
     kind = fields.String(validate=validate.OneOf([k.value for k in SlotKind]))
-    timezone = fields.String(metadata={"description": "Zone of start and end (default: the event's)"})
-    start = WallClock(metadata=WALL_CLOCK)
-    end = WallClock(metadata=WALL_CLOCK)
-    start_fold = fields.Integer(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
-    end_fold = fields.Integer(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
     track = fields.String()
     description = fields.String()
     speakers_text = fields.String()
