@@ -100,19 +100,12 @@ def ambiguous_choices(local: datetime, zone_name: str) -> list[Choice]:
         {zone.localize(local, is_dst=flag).astimezone(UTC) for flag in (True, False)}
     )
     ordinal = ("first", "second")
-    return [
-        Choice(
-            fold=i,
-            utc=instant,
-            label=f"{local:%H:%M} {ordinal[i]} time, {_abbrev(instant, zone)} "
-            f"(UTC{format_offset(to_zone(instant, zone_name).utcoffset())})",
-        )
-        for i, instant in enumerate(instants)
-    ]
-
-
-def _abbrev(instant: datetime, zone: pytz.BaseTzInfo) -> str:
-    return zone.normalize(instant.astimezone(zone)).tzname()
+    choices = []
+    for i, instant in enumerate(instants):
+        seen = to_zone(instant, zone_name)
+        label = f"{local:%H:%M} {ordinal[i]} time, {seen.tzname()} (UTC{format_offset(seen.utcoffset())})"
+        choices.append(Choice(fold=i, utc=instant, label=label))
+    return choices
 
 
 def to_zone(instant: datetime, zone_name: str) -> datetime:
@@ -187,13 +180,12 @@ def format_day(instant_or_day: datetime | date, zone_name: str | None = None) ->
 
 
 def format_datetime(instant: datetime, zone_name: str) -> str:
-    """'Wed 29 Apr 2020 16:00 CST' for pages and mails."""
+    """'Wed 29 Apr 2020 16:00 (UTC+08:00)' for pages and mails.
+
+    The offset, not the abbreviation: Taipei's "CST" reads as US Central.
+    """
     local = to_zone(instant, zone_name)
-    return f"{format_day(local.date())} {local:%H:%M} {local.tzname()}"
-
-
-def abbreviation(instant: datetime, zone_name: str) -> str:
-    return to_zone(instant, zone_name).tzname()
+    return f"{format_day(local.date())} {local:%H:%M} (UTC{format_offset(local.utcoffset())})"
 
 
 def now_utc() -> datetime:

@@ -11,7 +11,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(timezones.format_time, "time_in")
     app.add_template_filter(timezones.format_datetime, "datetime_in")
     app.add_template_filter(timezones.format_day, "day_in")
-    app.add_template_filter(timezones.abbreviation, "abbrev_in")
     app.add_template_global(timezones.zone_options, "zone_options")
     app.add_template_global(
         lambda zone, at=None: timezones.format_offset(timezones.utc_offset(zone, at)), "utc_offset"
