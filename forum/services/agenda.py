@@ -165,15 +165,23 @@ class ImportPreview:
 
 
 def preview_import(event: Event, raw: bytes | str, zone: str | None = None) -> ImportPreview:
-    """Check every row of an agenda CSV without saving anything."""
+    """Check every row of an agenda CSV without saving anything.
+
+    Raises Invalid only when there is nothing to check (no file, unknown
+    zone); problems of the file itself are listed in the preview.
+    """
+    check = Checker()
+    if not (raw or "").strip():
+        check.fail("file", "Choose a CSV file to import.")
+    zone = check.zone("timezone", zone or event.timezone)
+    check.raise_if_any()
     parsed = agenda_csv.read(raw)
     rows = []
     for number, cells, problems in parsed.rows:
         row = ImportRow(number, cells, problems=list(problems))
         if not problems:
-            data = SlotInput(timezone=zone or event.timezone, **agenda_csv.slot_fields(cells))
             try:
-                row.values = _checked(event, data)
+                row.values = _checked(event, SlotInput(timezone=zone, **agenda_csv.slot_fields(cells)))
             except Invalid as error:
                 row.problems.extend(f"{_label(name)}: {message}" for name, message in error.fields.items())
         rows.append(row)
@@ -186,9 +194,8 @@ def _label(field_name: str) -> str:
     return {"speakers_text": "speakers", "timezone": "zone"}.get(field_name, field_name)
 
 
-def import_agenda(event: Event, raw: bytes | str, zone: str | None = None) -> int:
-    """Save every row of a clean CSV in one transaction; nothing if any row is wrong."""
-    preview = preview_import(event, raw, zone)
+def import_agenda(event: Event, preview: ImportPreview) -> int:
+    """Save every row of a clean preview in one transaction; nothing if any row is wrong."""
     if not preview.clean:
         raise Invalid({"file": "The file has problems; fix them and preview again."})
     db.session.add_all(Slot(event=event, **row.values) for row in preview.rows)

@@ -224,6 +224,7 @@ def test_broken_import_lists_every_row_and_saves_nothing(logged_in, event):
 
 
 @pytest.mark.parametrize("content, message", [
+    (b"", "Choose a CSV file to import."),
     (b"\xff\xfe\x00broken", "not UTF-8"),
     (b"when,what\n2026-05-06,Opening\n", "Missing column(s): date, end, start, title"),
     (b"date,start,end,title\n", "no agenda rows"),
@@ -251,6 +252,6 @@ def test_export_round_trips_and_neutralises_formulas(logged_in, organiser, event
     copy = make_event(organiser, slug="copy")
     preview = agenda.preview_import(copy, text)
     assert preview.clean, [r.problems for r in preview.rows]
-    agenda.import_agenda(copy, text)
+    agenda.import_agenda(copy, preview)
     assert _times(copy) == _times(event)
     assert db.session.get(Event, copy.id).slots[0].title == "=HYPERLINK(\"http://evil\")"

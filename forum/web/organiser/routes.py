@@ -163,24 +163,15 @@ def shift(slug: str):
 
 @bp.route("/events/<slug>/import", methods=["GET", "POST"])
 def import_agenda(slug: str):
+    """Upload shows a preview; only a clean preview, confirmed, is saved."""
     event = _event(slug, with_agenda=True)
     form = ImportForm(data=None if request.method == "POST" else {"timezone": event.timezone})
-    preview = None
-    if form.validate_on_submit():
-        raw = form.file.data.read() if form.file.data else (form.csv_text.data or "").encode()
-        zone = (form.timezone.data or "").strip() or event.timezone
-        if not timezones.is_valid_zone(zone):
-            form.timezone.errors = [str(timezones.UnknownTimezone(zone))]
-        elif form.confirm.data:
-            try:
-                count = agenda.import_agenda(event, raw, zone)
-                flash(f"Imported {count} slot(s).")
-                return _builder(event.slug)
-            except Invalid as error:
-                form.file.errors = list(error.fields.values())
-        if not form.timezone.errors:
-            preview = agenda.preview_import(event, raw, zone)
-            form.csv_text.data = raw.decode("utf-8-sig", errors="replace")
+    raw = form.file.data.read() if form.file.data else (form.csv_text.data or "").encode()
+    preview = submit(form, lambda: agenda.preview_import(event, raw, form.timezone.data))
+    if preview and preview.clean and form.confirm.data:
+        flash(f"Imported {agenda.import_agenda(event, preview)} slot(s).")
+        return _builder(event.slug)
+    form.csv_text.data = raw.decode("utf-8-sig", errors="replace")
     status = 422 if form.errors or (preview and not preview.clean) else 200
     return render_template("organiser/import.html", form=form, event=event, preview=preview), status
 
