@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from forum import agenda_csv, planning, timezones
 from forum.extensions import db
@@ -34,6 +34,16 @@ def as_input(slot: Slot) -> SlotInput:
         title=slot.title, kind=slot.kind.value, timezone=zone, track=slot.track,
         start=timezones.local_naive(slot.start_utc, zone), end=timezones.local_naive(slot.end_utc, zone),
         description=slot.description, speakers_text=slot.speakers_text,
+    )
+
+
+def next_slot_input(event: Event, minutes: int = 30) -> SlotInput:
+    """A new slot starts where the agenda ends (or with the event), 30 minutes long."""
+    start = max((s.end_utc for s in event.slots), default=event.start_utc)
+    zone = event.timezone
+    return SlotInput(
+        timezone=zone, start=timezones.local_naive(start, zone),
+        end=timezones.local_naive(start + timedelta(minutes=minutes), zone),
     )
 
 

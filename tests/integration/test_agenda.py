@@ -255,3 +255,13 @@ def test_export_round_trips_and_neutralises_formulas(logged_in, organiser, event
     agenda.import_agenda(copy, preview)
     assert _times(copy) == _times(event)
     assert db.session.get(Event, copy.id).slots[0].title == "=HYPERLINK(\"http://evil\")"
+
+
+def test_add_form_starts_where_the_agenda_ends(logged_in, event):
+    empty = logged_in.get(f"/organiser/events/{event.slug}/").get_data(as_text=True)
+    assert 'value="2026-05-06T16:00"' in empty and 'value="2026-05-06T16:30"' in empty
+    _add(event, "Long", datetime(2026, 5, 6, 16, 0), datetime(2026, 5, 6, 17, 0))
+    _add(event, "Short", datetime(2026, 5, 6, 16, 10), datetime(2026, 5, 6, 16, 20), track="B")
+    page = logged_in.get(f"/organiser/events/{event.slug}/").get_data(as_text=True)
+    assert 'name="start" required type="datetime-local" value="2026-05-06T17:00"' in page
+    assert 'aria-invalid="None"' not in page and 'aria-describedby="None"' not in page

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import timedelta
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -68,7 +67,7 @@ def change_status(slug: str):
 @bp.get("/events/<slug>/")
 def builder(slug: str):
     event = _event(slug, with_agenda=True)
-    return _render_builder(event, SlotForm(data=_next_slot_data(event)))
+    return _render_builder(event, SlotForm(data=asdict(agenda.next_slot_input(event))))
 
 
 def _shift_form(event) -> ShiftForm:
@@ -89,16 +88,6 @@ def _render_builder(event, slot_form, shift_form=None, status=200):
         slot_form=slot_form, shift_form=shift_form, action_form=ActionForm(),
         status_actions=events.allowed_actions(event),
     ), status
-
-
-def _next_slot_data(event) -> dict:
-    """A new slot starts where the agenda ends, 30 minutes long."""
-    start = event.slots[-1].end_utc if event.slots else event.start_utc
-    return {
-        "timezone": event.timezone,
-        "start": timezones.local_naive(start, event.timezone),
-        "end": timezones.local_naive(start + timedelta(minutes=30), event.timezone),
-    }
 
 
 @bp.post("/events/<slug>/slots")
@@ -158,7 +147,7 @@ def shift(slug: str):
     if moved:
         flash(f"Moved {moved} slot(s) by {form.minutes.data} minutes.")
         return _builder(event.slug)
-    return _render_builder(event, SlotForm(data=_next_slot_data(event)), form, status_of(form))
+    return _render_builder(event, SlotForm(data=asdict(agenda.next_slot_input(event))), form, status_of(form))
 
 
 @bp.route("/events/<slug>/import", methods=["GET", "POST"])
