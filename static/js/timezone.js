@@ -22,6 +22,7 @@
   if (!known) return;
   if (sessionStorage.getItem("tz-detected") === browserZone) return;
   sessionStorage.setItem("tz-detected", browserZone);
-  document.cookie = "tz=" + encodeURIComponent(browserZone) + "; path=/; max-age=31536000; SameSite=Lax";
+  // Zone names are cookie-safe (letters, digits, / _ + -) and checked against the list above.
+  document.cookie = "tz=" + browserZone + "; path=/; max-age=31536000; SameSite=Lax";
   window.location.reload();
 })();
