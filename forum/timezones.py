@@ -69,6 +69,14 @@ def get_zone(name: str | None) -> pytz.BaseTzInfo:
     """The pytz zone for `name`; raises UnknownTimezone rather than guessing."""
     if not is_valid_zone(name):
         raise UnknownTimezone(name or "")
+    return _zone(name)
+
+
+@functools.lru_cache(maxsize=None)
+def _zone(name: str) -> pytz.BaseTzInfo:
+    """pytz.timezone() normalises the name on every call; a page converts
+    thousands of instants, so the zone objects are kept (at most one per
+    valid name)."""
     return pytz.timezone(name)
 
 

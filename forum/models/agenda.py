@@ -54,13 +54,6 @@ class Slot(db.Model):
     )
 
     @property
-    def confirmed_speakers(self) -> list["SlotSpeaker"]:
-        """The speakers the public may see: confirmed ones, in their order."""
-        from forum.models.speaker import SpeakerStatus
-
-        return [link for link in self.speaker_links if link.status is SpeakerStatus.CONFIRMED]
-
-    @property
     def duration(self):
         return self.end_utc - self.start_utc
 

@@ -204,13 +204,11 @@ def organiser_events(organiser: Organiser) -> list[Event]:
 
 
 def public_event(slug: str, viewer: Organiser | None = None) -> Event:
-    """A public event with its agenda in a constant number of queries.
+    """A public event (its agenda comes from agenda.agenda_view).
 
     Organisers of the event also see it while it is a draft (preview).
     """
-    event = db.session.scalar(
-        _with_agenda(select(Event).where(Event.slug == slug)).options(selectinload(Event.organisers))
-    )
+    event = db.session.scalar(select(Event).where(Event.slug == slug).options(selectinload(Event.organisers)))
     if event is None or not (event.is_public or (viewer is not None and viewer in event.organisers)):
         raise NotFound(f"No published event “{slug}”.")
     return event

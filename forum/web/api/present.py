@@ -25,32 +25,31 @@ def event_summary(event, zone: str) -> dict:
     }
 
 
-def event_detail(event, zone: str, for_organiser: bool) -> dict:
-    """The event and its agenda; the join link and unconfirmed speakers only
+def event_detail(event, slots, zone: str, for_organiser: bool) -> dict:
+    """The event and its agenda (agenda.agenda_view rows); the join link only
     for its organisers."""
     body = {
         **event_summary(event, zone),
         "description": event.description,
-        "slots": [slot_detail(slot, zone, for_organiser) for slot in event.slots],
+        "slots": [slot_detail(slot, zone) for slot in slots],
     }
     if for_organiser:
         body["join_url"] = event.join_url
     return body
 
 
-def slot_detail(slot, zone: str, all_speakers: bool) -> dict:
-    links = slot.speaker_links if all_speakers else slot.confirmed_speakers
+def slot_detail(slot, zone: str) -> dict:
     return {
         "id": slot.id, "uid": slot.uid, "title": slot.title, "kind": slot.kind.value,
         "track": slot.track, "description": slot.description, "speakers_text": slot.speakers_text,
         **timed(slot.start_utc, slot.end_utc, zone),
         "speakers": [
             {
-                "name": link.speaker.name, "organisation": link.speaker.organisation,
-                "city": link.speaker.city, "timezone": link.speaker.timezone,
-                "local_start": timezones.isoformat(slot.start_utc, link.speaker.timezone),
-                "role": link.role.value, "status": link.status.value,
+                "name": speaker.name, "organisation": speaker.organisation,
+                "city": speaker.city, "timezone": speaker.timezone,
+                "local_start": timezones.isoformat(slot.start_utc, speaker.timezone),
+                "role": speaker.role.value, "status": speaker.status.value,
             }
-            for link in links
+            for speaker in slot.speakers
         ],
     }

@@ -5,7 +5,7 @@ from flask import make_response, render_template, request
 from flask_login import current_user
 
 from forum import planning, timezones
-from forum.services import events
+from forum.services import agenda, events
 from forum.web.public import bp
 from forum.web.zone import page_zone, remember
 
@@ -30,7 +30,7 @@ def event_page(slug: str):
     event = events.public_event(slug, current_user if current_user.is_authenticated else None)
     zone, zone_error = page_zone(event.timezone)
     now = timezones.now_utc()
-    days = planning.agenda_days(event.slots, zone.name, event.timezone, now)
+    days = planning.agenda_days(agenda.agenda_view(event), zone.name, event.timezone, now)
     return _page("public/event.html", zone, zone_error, event=event, days=days, now=now)
 
 
