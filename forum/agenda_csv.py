@@ -1,7 +1,9 @@
 """The agenda's CSV format: columns date, start, end, title, kind, track, speakers.
 
 Times are wall-clock in a zone the importer names (the event's by default),
-so a file exported from one event imports into another unchanged.
+so a file exported from one event imports into another unchanged. An
+optional `end_date` column carries the end's date when a slot runs past
+midnight; export always writes it (empty on same-day slots).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from datetime import date, datetime, time
 from forum import timezones
 from forum.models import SlotKind
 
-COLUMNS = ["date", "start", "end", "title", "kind", "track", "speakers"]
+COLUMNS = ["date", "start", "end", "title", "kind", "track", "speakers", "end_date"]
 REQUIRED = {"date", "start", "end", "title"}
 MAX_ROWS = 1000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -67,10 +69,13 @@ def read(raw: bytes | str) -> Parsed:
 
 def _cell_problems(cells: dict) -> list[str]:
     problems = []
-    try:
-        date.fromisoformat(cells.get("date", ""))
-    except ValueError:
-        problems.append(f"date: “{cells.get('date', '')}” is not a date like 2020-04-29")
+    for name in ("date", "end_date"):
+        value = cells.get(name, "")
+        if name == "date" or value:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                problems.append(f"{name}: “{value}” is not a date like 2020-04-29")
     for name in ("start", "end"):
         try:
             time.fromisoformat(cells.get(name, ""))
@@ -82,12 +87,13 @@ def _cell_problems(cells: dict) -> list[str]:
 def slot_fields(cells: dict) -> dict:
     """SlotInput fields of a row whose date and times already parse."""
     day = date.fromisoformat(cells["date"])
+    end_day = date.fromisoformat(cells["end_date"]) if cells.get("end_date") else day
     kind = cells.get("kind", "") or "talk"
     return {
         "title": cells.get("title", ""),
         "kind": _KIND_ALIASES.get(kind.lower(), kind.lower()),
         "start": datetime.combine(day, time.fromisoformat(cells["start"])),
-        "end": datetime.combine(day, time.fromisoformat(cells["end"])),
+        "end": datetime.combine(end_day, time.fromisoformat(cells["end"])),
         "track": cells.get("track", ""),
         "speakers_text": cells.get("speakers", ""),
     }
@@ -108,15 +114,17 @@ def write(slots, zone: str) -> str:
     writer.writerow(COLUMNS)
     for slot in slots:
         start = timezones.local_naive(slot.start_utc, zone)
+        end = timezones.local_naive(slot.end_utc, zone)
         speakers = "; ".join(link.speaker.name for link in slot.speaker_links) or slot.speakers_text
         writer.writerow([
             start.date().isoformat(),
             f"{start:%H:%M}",
-            timezones.format_time(slot.end_utc, zone),
+            f"{end:%H:%M}",
             _neutralise(slot.title),
             slot.kind.value,
             _neutralise(slot.track),
             _neutralise(speakers),
+            end.date().isoformat() if end.date() != start.date() else "",
         ])
     return out.getvalue()
 

@@ -247,7 +247,7 @@ def test_export_round_trips_and_neutralises_formulas(logged_in, organiser, event
     exported = logged_in.get(f"/organiser/events/{event.slug}/agenda.csv")
     assert exported.headers["Content-Type"].startswith("text/csv")
     text = exported.get_data(as_text=True)
-    assert text.splitlines()[0] == "date,start,end,title,kind,track,speakers"
+    assert text.splitlines()[0] == "date,start,end,title,kind,track,speakers,end_date"
     assert "'=HYPERLINK" in text
     copy = make_event(organiser, slug="copy")
     preview = agenda.preview_import(copy, text)
@@ -265,3 +265,18 @@ def test_add_form_starts_where_the_agenda_ends(logged_in, event):
     page = logged_in.get(f"/organiser/events/{event.slug}/").get_data(as_text=True)
     assert 'name="start" required type="datetime-local" value="2026-05-06T17:00"' in page
     assert 'aria-invalid="None"' not in page and 'aria-describedby="None"' not in page
+
+
+def test_slot_past_midnight_round_trips_through_csv(logged_in, organiser):
+    """An evening event in Honolulu: the last slot ends after local midnight."""
+    event = make_event(organiser, slug="late-night", timezone="Pacific/Honolulu",
+                       start=datetime(2026, 5, 6, 22, 0), end=datetime(2026, 5, 7, 1, 0))
+    _add(event, "Night session", datetime(2026, 5, 6, 23, 30), datetime(2026, 5, 7, 0, 30))
+    text = logged_in.get(f"/organiser/events/{event.slug}/agenda.csv").get_data(as_text=True)
+    assert text.splitlines()[1].endswith(",2026-05-07")
+    copy = make_event(organiser, slug="late-copy", timezone="Pacific/Honolulu",
+                      start=datetime(2026, 5, 6, 22, 0), end=datetime(2026, 5, 7, 1, 0))
+    agenda.import_agenda(copy, agenda.preview_import(copy, text))
+    original, imported = db.session.get(Event, event.id).slots[0], db.session.get(Event, copy.id).slots[0]
+    assert (imported.start_utc, imported.end_utc) == (original.start_utc, original.end_utc)
+    assert imported.duration == timedelta(hours=1)
