@@ -150,6 +150,23 @@ _TRANSITIONS = {
 }
 
 
+def add_organiser(event: Event, email: str) -> Organiser:
+    """Share an event with another organiser, who must have an account."""
+    from forum.services.accounts import find_organiser
+
+    check = Checker()
+    email = check.email("email", email)
+    other = find_organiser(email) if email else None
+    if email and other is None:
+        check.fail("email", f"No organiser has the address {email}; create their account first.")
+    elif other in event.organisers:
+        check.fail("email", f"{email} already organises this event.")
+    check.raise_if_any()
+    event.organisers.append(other)
+    db.session.commit()
+    return other
+
+
 def allowed_actions(event: Event) -> list[str]:
     return [action for action, (sources, _, _) in _TRANSITIONS.items() if event.status in sources]
 

@@ -200,3 +200,19 @@ def test_account_page_issues_a_working_token(logged_in, organiser):
     anonymous = logged_in.application.test_client()
     assert anonymous.get("/api/v1/events/mine", headers={"Authorization": f"Bearer {token}"}).status_code == 200
     assert token not in logged_in.get("/organiser/account").get_data(as_text=True)  # shown once
+
+
+def test_co_organiser_sees_and_edits_the_event(client, organiser, other_organiser):
+    event = make_event(organiser, slug="shared")
+    login(client)
+    for email, message in [("nobody@example.org", "No organiser has the address nobody@example.org"),
+                           ("not an address", "is not an e-mail address"),
+                           ("ada@example.org", "already organises this event")]:
+        response = client.post("/organiser/events/shared/organisers", data={"email": email})
+        assert response.status_code == 422 and message in response.get_data(as_text=True), email
+        assert html.escape(email) in response.get_data(as_text=True)
+    assert client.post("/organiser/events/shared/organisers", data={"email": "BOB@example.org "}).status_code == 302
+    assert {o.email for o in db.session.get(Event, event.id).organisers} == {"ada@example.org", "bob@example.org"}
+    other = client.application.test_client()
+    login(other, "bob@example.org", "battery staple")
+    assert other.get("/organiser/events/shared/").status_code == 200

@@ -43,5 +43,9 @@ class ImportForm(FlaskForm):
     confirm = BooleanField()
 
 
+class OrganiserForm(FlaskForm):
+    email = StringField("E-mail of another organiser")
+
+
 class ActionForm(FlaskForm):
     """Buttons that only post (CSRF-protected)."""

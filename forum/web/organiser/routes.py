@@ -14,7 +14,7 @@ from forum.services.errors import Conflict, Invalid
 from forum.services.events import EventInput
 from forum.web.forms import status_of, submit, to_input
 from forum.web.organiser import bp
-from forum.web.organiser.forms import ActionForm, EventForm, ImportForm, ShiftForm, SlotForm
+from forum.web.organiser.forms import ActionForm, EventForm, ImportForm, OrganiserForm, ShiftForm, SlotForm
 
 
 def _event(slug: str, with_agenda: bool = False):
@@ -79,13 +79,14 @@ def _shift_form(event) -> ShiftForm:
     return form
 
 
-def _render_builder(event, slot_form, shift_form=None, status=200):
+def _render_builder(event, slot_form, shift_form=None, status=200, organiser_form=None):
     shift_form = shift_form or _shift_form(event)
     days = planning.agenda_days(event.slots, event.timezone, event.timezone)
     warnings = planning.overlap_warnings(event.slots)
     return render_template(
         "organiser/builder.html", event=event, days=days, warnings=warnings,
         slot_form=slot_form, shift_form=shift_form, action_form=ActionForm(),
+        organiser_form=organiser_form or OrganiserForm(),
         status_actions=events.allowed_actions(event),
     ), status
 
@@ -148,6 +149,18 @@ def shift(slug: str):
         flash(f"Moved {moved} slot(s) by {form.minutes.data} minutes.")
         return _builder(event.slug)
     return _render_builder(event, SlotForm(data=asdict(agenda.next_slot_input(event))), form, status_of(form))
+
+
+@bp.post("/events/<slug>/organisers")
+def add_organiser(slug: str):
+    event = _event(slug, with_agenda=True)
+    form = OrganiserForm()
+    other = submit(form, lambda: events.add_organiser(event, form.email.data))
+    if other:
+        flash(f"{other.email} now organises this event too.")
+        return _builder(event.slug)
+    slot_form = SlotForm(data=asdict(agenda.next_slot_input(event)))
+    return _render_builder(event, slot_form, status=status_of(form), organiser_form=form)
 
 
 @bp.route("/events/<slug>/import", methods=["GET", "POST"])
