@@ -11,10 +11,6 @@
   }
   if (!browserZone) return;
 
-  document.querySelectorAll("input[data-fill-browser-zone]").forEach(function (input) {
-    if (!input.value) input.value = browserZone;
-  });
-
   var shown = document.querySelector("[data-zone-shown]");
   if (!shown || shown.getAttribute("data-zone-source") !== "default") return;
   if (shown.getAttribute("data-zone-shown") === browserZone) return;

@@ -1,60 +1,212 @@
-"""forum.timezones against an independent oracle: the standard library's zoneinfo.
+"""forum.timezones checked against an independent oracle: the standard library's zoneinfo.
 
-The oracle reads the `tzdata` package, the same tz release as pytz's, so a
+pytz (behind the module) and zoneinfo are separate implementations of the tz
+rules. The oracle reads the `tzdata` package, never the system's
+/usr/share/zoneinfo (whatever release the OS happens to ship), and
+test_oracle_reads_the_same_tz_release_as_pytz pins both to one release, so a
 disagreement is a bug in our module, not two databases of different ages.
+
+The properties cover every zone name from 1990 to 2037. Outside that range the
+two disagree for reasons that are pytz's data format, not our code: pytz reads
+only the 32-bit part of its files, so it knows no transitions before 1901-12-13
+and none after 2037 (in 2038 New York stays on EST all summer), and it rounds
+old local-mean-time offsets to whole minutes.
 """
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 from importlib import resources
 from zoneinfo import ZoneInfo
 
 import pytest
 import pytz
+import tzdata
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from forum import timezones
+from forum.timezones import AmbiguousLocalTime, NonExistentLocalTime, UnknownTimezone
 
 UTC = timezone.utc
 ZONES = sorted(pytz.all_timezones)
+FIRST_YEAR, LAST_YEAR = 1990, 2037
+PROPERTY = settings(max_examples=2000, deadline=None)
+
+
+# --- the oracle -------------------------------------------------------------
 
 
 @functools.lru_cache(maxsize=None)
 def oracle(name: str) -> ZoneInfo:
-    """zoneinfo built from the tzdata package, not from /usr/share/zoneinfo."""
-    path = resources.files("tzdata.zoneinfo").joinpath(*name.split("/"))
-    with path.open("rb") as f:
+    """`name` as zoneinfo reads it from the tzdata package.
+
+    ZoneInfo.from_file leaves zoneinfo's global search path and cache alone,
+    so nothing else in the test session is affected."""
+    with resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).open("rb") as f:
         return ZoneInfo.from_file(f, key=name)
 
 
-def classify(local: datetime, name: str) -> tuple[str, list[datetime]]:
-    """'gap', 'ambiguous' or 'normal' for a naive wall time, with its UTC instant(s)."""
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def oracle_offset(instant: datetime, name: str) -> timedelta:
+    return instant.astimezone(oracle(name)).utcoffset()
+
+
+@dataclass(frozen=True)
+class Wall:
+    """What the oracle says a naive wall-clock time is in one zone."""
+
+    kind: str  # "gap", "ambiguous" or "normal"
+    instants: tuple[datetime, ...]  # none; (fold=0, fold=1); or the one instant
+
+
+def classify(local: datetime, name: str) -> Wall:
+    """Classify `local` in `name` the oracle's way.
+
+    zoneinfo accepts any wall time and picks an offset by `fold` (PEP 495),
+    so whether the time exists has to be tested: it exists if it survives the
+    round trip through UTC. Both folds are tried: in a gap neither survives,
+    in an overlap both do, with different instants."""
     zone = oracle(name)
-    instants = []
+    survivors = []
     for fold in (0, 1):
-        aware = local.replace(tzinfo=zone, fold=fold)
-        instant = aware.astimezone(UTC)
-        if instant.astimezone(zone).replace(tzinfo=None) != local:
-            return "gap", []
-        instants.append(instant)
-    if instants[0] != instants[1]:
-        return "ambiguous", sorted(instants)
-    return "normal", instants[:1]
+        instant = local.replace(tzinfo=zone, fold=fold).astimezone(UTC)
+        if instant.astimezone(zone).replace(tzinfo=None) == local:
+            survivors.append(instant)
+    if not survivors:
+        return Wall("gap", ())
+    assert len(survivors) == 2, f"the oracle exists {local} in {name} for one fold only"
+    first, second = survivors
+    if first == second:
+        return Wall("normal", (first,))
+    assert first < second, "PEP 495: fold=0 is the earlier of the two instants"
+    return Wall("ambiguous", (first, second))
 
 
-instants = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2037, 12, 31)).map(
-    lambda naive: naive.replace(tzinfo=UTC)
+@functools.lru_cache(maxsize=None)
+def oracle_transitions(name: str, year: int) -> tuple[datetime, ...]:
+    """The UTC instants in `year` at which the oracle's offset for `name` changes.
+
+    Random instants almost never land in a gap or an overlap, so the
+    properties aim at these. zoneinfo keeps its transition list private, and
+    taking pytz's would let the module under test choose its own test cases:
+    step through the year in 6-hour strides (no zone changes twice within 6
+    hours in 1990-2037) and bisect every change down to the second."""
+    zone = oracle(name)
+
+    def offset(ts: int) -> timedelta:
+        return datetime.fromtimestamp(ts, UTC).astimezone(zone).utcoffset()
+
+    stride = 6 * 3600
+    start, end = (int(utc(y, 1, 1).timestamp()) for y in (year, year + 1))
+    changes = []
+    previous = offset(start)
+    for t in range(start, end, stride):
+        following = offset(t + stride)
+        if following != previous:
+            low, high = t, t + stride  # offset(low) == previous != offset(high)
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (middle, high) if offset(middle) == previous else (low, middle)
+            changes.append(datetime.fromtimestamp(high, UTC))
+        previous = following
+    return tuple(changes)
+
+
+def walls_at(change: datetime, name: str) -> tuple[datetime, datetime]:
+    """The wall clock just before and just after a change: the ends of the
+    gap it opens or of the overlap it repeats."""
+    zone = oracle(name)
+    before = (change - timedelta(seconds=1)).astimezone(zone).replace(tzinfo=None)
+    after = change.astimezone(zone).replace(tzinfo=None)
+    return before + timedelta(seconds=1), after
+
+
+def oracle_start_of_day(day: date, name: str) -> datetime:
+    """The first instant at which the calendar in `name` shows `day` or later.
+
+    Usually midnight (its first occurrence if it happens twice); if midnight
+    is in a gap, the change that jumps over it; if the whole day is skipped
+    (Pacific/Apia, 2011-12-30), the change that jumps over it to the next day,
+    which is also where that next day starts."""
+    zone = oracle(name)
+    midnight = classify(datetime.combine(day, time()), name)
+    candidates = list(midnight.instants[:1])
+    for year in (day.year - 1, day.year, day.year + 1):
+        for change in oracle_transitions(name, year):
+            before = (change - timedelta(seconds=1)).astimezone(zone).date()
+            if before < day <= change.astimezone(zone).date():
+                candidates.append(change)
+    return min(candidates)
+
+
+def test_oracle_reads_the_same_tz_release_as_pytz():
+    """Both sides must use one tz database release, or rule changes between
+    releases would show up as failures here."""
+    assert pytz.OLSON_VERSION == tzdata.IANA_VERSION
+    assert oracle("Asia/Taipei").key == "Asia/Taipei"
+
+
+# --- strategies -------------------------------------------------------------
+
+zone_names = st.sampled_from(ZONES)
+utc_instants = st.datetimes(
+    min_value=datetime(FIRST_YEAR, 1, 1),
+    max_value=datetime(LAST_YEAR, 12, 31, 23, 59, 59),
+    timezones=st.just(UTC),
 )
-walls = st.datetimes(min_value=datetime(1990, 1, 2), max_value=datetime(2037, 12, 30)).map(
-    lambda naive: naive.replace(microsecond=0)
+walls = st.datetimes(min_value=datetime(FIRST_YEAR, 1, 1), max_value=datetime(LAST_YEAR, 12, 31, 23, 59, 59))
+
+#: How far from the edge of a gap or overlap an aimed wall time may fall, in
+#: microseconds; the exact edges and their neighbours are drawn more often.
+NEAR = st.one_of(
+    st.sampled_from([-1_000_000, -1, 0, 1, 1_000_000]),
+    st.integers(-2 * 3600 * 10**6, 2 * 3600 * 10**6),
 )
 
 
-@settings(max_examples=3000, deadline=None)
-@given(st.sampled_from(ZONES), instants)
-def test_utc_to_zone_matches_oracle(name, instant):
+@st.composite
+def zone_and_change(draw) -> tuple[str, int, datetime | None]:
+    """A zone, a year and one of the oracle's changes in it (None if the zone
+    did not change that year)."""
+    name = draw(zone_names)
+    year = draw(st.integers(FIRST_YEAR, LAST_YEAR))
+    changes = oracle_transitions(name, year)
+    return name, year, draw(st.sampled_from(changes)) if changes else None
+
+
+@st.composite
+def zone_and_wall_near_a_change(draw) -> tuple[str, datetime]:
+    """A zone and a wall time close to a gap or an overlap, where bugs live."""
+    name, year, change = draw(zone_and_change())
+    if change is None:
+        wall = draw(st.datetimes(min_value=datetime(year, 1, 1), max_value=datetime(year, 12, 31, 23, 59)))
+        return name, wall
+    edge = draw(st.sampled_from(walls_at(change, name)))
+    return name, edge + timedelta(microseconds=draw(NEAR))
+
+
+@st.composite
+def zone_and_day_near_a_change(draw) -> tuple[str, date]:
+    """A zone and a local day on or next to one of its changes."""
+    name, year, change = draw(zone_and_change())
+    if change is None:
+        return name, draw(st.dates(min_value=date(year, 1, 1), max_value=date(year, 12, 31)))
+    before, after = walls_at(change, name)
+    day = draw(st.sampled_from([before.date(), after.date()]))
+    return name, day + timedelta(days=draw(st.integers(-1, 1)))
+
+
+# --- properties against the oracle -----------------------------------------
+
+
+@PROPERTY
+@given(zone_names, utc_instants)
+def test_to_zone_matches_the_oracle(name, instant):
     ours = timezones.to_zone(instant, name)
     theirs = instant.astimezone(oracle(name))
     assert ours.replace(tzinfo=None) == theirs.replace(tzinfo=None)
@@ -62,161 +214,234 @@ def test_utc_to_zone_matches_oracle(name, instant):
     assert timezones.isoformat(instant, name) == theirs.isoformat(timespec="seconds")
 
 
-def check_localize(name: str, local: datetime) -> str:
-    kind, expected = classify(local, name)
-    if kind == "gap":
-        with pytest.raises(timezones.NonExistentLocalTime):
+def assert_localize_matches_the_oracle(local: datetime, name: str) -> str:
+    """localize() against classify(), for every value of `fold`; returns the kind."""
+    expected = classify(local, name)
+    if expected.kind == "gap":
+        for fold in (None, 0, 1):  # fold chooses between two instants; a gap has none
+            with pytest.raises(NonExistentLocalTime):
+                timezones.localize(local, name, fold)
+    elif expected.kind == "ambiguous":
+        with pytest.raises(AmbiguousLocalTime) as raised:
             timezones.localize(local, name)
-    elif kind == "ambiguous":
-        with pytest.raises(timezones.AmbiguousLocalTime) as raised:
-            timezones.localize(local, name)
-        assert [c.utc for c in raised.value.choices] == expected
-        assert [timezones.localize(local, name, fold) for fold in (0, 1)] == expected
+        choices = raised.value.choices
+        assert [choice.utc for choice in choices] == list(expected.instants)
+        assert [choice.fold for choice in choices] == [0, 1]
+        for choice in choices:
+            offset = timezones.format_offset(oracle_offset(choice.utc, name))
+            assert f"UTC{offset}" in choice.label
+        assert [timezones.localize(local, name, fold) for fold in (0, 1)] == list(expected.instants)
     else:
-        assert timezones.localize(local, name) == expected[0]
-    return kind
+        for fold in (None, 0, 1):  # fold only matters in an overlap
+            instant = timezones.localize(local, name, fold)
+            assert instant == expected.instants[0]
+            assert instant.utcoffset() == timedelta(0)
+    return expected.kind
 
 
-@settings(max_examples=3000, deadline=None)
-@given(st.sampled_from(ZONES), walls)
-def test_localize_matches_oracle(name, local):
-    check_localize(name, local)
+@PROPERTY
+@given(zone_names, walls)
+def test_localize_matches_the_oracle(name, local):
+    event(assert_localize_matches_the_oracle(local, name))
 
 
-def _transition_walls(name: str) -> list[datetime]:
-    """Wall times right around each of a zone's transitions: where bugs live."""
-    zone = pytz.timezone(name)
-    found = []
-    for moment in getattr(zone, "_utc_transition_times", [])[1:]:
-        if datetime(1990, 1, 2) < moment < datetime(2037, 12, 30):
-            last_wall = (moment - timedelta(minutes=1)).replace(tzinfo=UTC).astimezone(oracle(name))
-            for minutes in (-60, -30, 0, 1, 30, 59, 61, 90):
-                # Wall clocks counted on from just before the change: the
-                # ones a spring-forward skips and a fall-back repeats.
-                found.append(last_wall.replace(tzinfo=None) + timedelta(minutes=minutes + 1))
-    return found
-
-
-@settings(max_examples=1500, deadline=None)
-@given(st.sampled_from(ZONES).flatmap(lambda name: st.tuples(st.just(name), st.sampled_from(_transition_walls(name) or [datetime(2000, 1, 1)]))))
-def test_localize_near_transitions_matches_oracle(case):
-    """Random instants rarely hit a gap or an overlap; these aim at them."""
+@PROPERTY
+@given(zone_and_wall_near_a_change())
+def test_localize_matches_the_oracle_near_changes(case):
     name, local = case
-    event(check_localize(name, local))
+    event(assert_localize_matches_the_oracle(local, name))
 
 
-def _offset(name: str, wall: datetime) -> timedelta:
-    return timezones.to_zone(timezones.localize(wall, name), name).utcoffset()
+@settings(max_examples=500, deadline=None)
+@given(zone_and_day_near_a_change())
+def test_start_of_day_matches_the_oracle(case):
+    name, day = case
+    assert timezones.start_of_day(day, name) == oracle_start_of_day(day, name)
 
 
-def test_darwin_has_no_dst():
-    for month in (1, 7):
-        wall = datetime(2026, month, 15, 12, 0)
-        assert _offset("Australia/Darwin", wall) == timedelta(hours=9, minutes=30)
-        assert wall.replace(tzinfo=oracle("Australia/Darwin")).utcoffset() == timedelta(hours=9, minutes=30)
+# --- named zones --------------------------------------------------------------
 
 
-def test_kathmandu_quarter_hour():
-    instant = timezones.localize(datetime(2026, 5, 6, 12, 0), "Asia/Kathmandu")
-    assert instant == datetime(2026, 5, 6, 12, 0, tzinfo=oracle("Asia/Kathmandu"))
-    assert timezones.format_offset(timezones.utc_offset("Asia/Kathmandu", instant)) == "+05:45"
+def offset_in(name: str, instant: datetime) -> str:
+    """The module's offset for `name` at `instant`, after checking it against the oracle."""
+    offset = timezones.utc_offset(name, instant)
+    assert offset == oracle_offset(instant, name)
+    return timezones.format_offset(offset)
 
 
-@pytest.mark.parametrize("month, offset", [(7, "+12:45"), (1, "+13:45")])
-def test_chatham(month, offset):
-    instant = datetime(2026, month, 15, tzinfo=UTC)
-    assert timezones.format_offset(timezones.utc_offset("Pacific/Chatham", instant)) == offset
-    oracle_offset = instant.astimezone(oracle("Pacific/Chatham")).utcoffset()
-    assert timezones.format_offset(oracle_offset) == offset
+@pytest.mark.parametrize(
+    "name, january, july",
+    [
+        ("Australia/Darwin", "+09:30", "+09:30"),  # no DST
+        ("Asia/Kathmandu", "+05:45", "+05:45"),
+        ("Pacific/Chatham", "+13:45", "+12:45"),  # southern summer in January
+        ("Australia/Lord_Howe", "+11:00", "+10:30"),  # DST of half an hour
+        ("Pacific/Marquesas", "-09:30", "-09:30"),  # negative and not whole hours
+        ("America/St_Johns", "-03:30", "-02:30"),
+        ("Asia/Taipei", "+08:00", "+08:00"),
+    ],
+)
+def test_offsets_that_are_not_whole_hours(name, january, july):
+    assert offset_in(name, utc(2026, 1, 15, 12)) == january
+    assert offset_in(name, utc(2026, 7, 15, 12)) == july
 
 
-@pytest.mark.parametrize("year, offset", [(2019, "-02:00"), (2020, "-03:00"), (2026, "-03:00")])
-def test_sao_paulo_abolished_dst_in_2019(year, offset):
-    instant = datetime(year, 1, 15, 15, 0, tzinfo=UTC)
-    assert timezones.format_offset(timezones.utc_offset("America/Sao_Paulo", instant)) == offset
-    assert timezones.isoformat(instant, "America/Sao_Paulo") == instant.astimezone(oracle("America/Sao_Paulo")).isoformat()
+def test_sao_paulo_had_dst_until_2019_and_none_after():
+    assert offset_in("America/Sao_Paulo", utc(2019, 1, 15, 12)) == "-02:00"
+    assert offset_in("America/Sao_Paulo", utc(2020, 1, 15, 12)) == "-03:00"
+    for year in range(2020, LAST_YEAR + 1):
+        assert oracle_transitions("America/Sao_Paulo", year) == ()
+        for month in (1, 4, 7, 10):
+            assert offset_in("America/Sao_Paulo", utc(year, month, 15, 12)) == "-03:00"
 
 
-@pytest.mark.parametrize("wall, name", [
-    (datetime(2026, 3, 29, 2, 30), "Europe/Amsterdam"),
-    (datetime(2026, 3, 8, 2, 30), "America/New_York"),
-    (datetime(2026, 9, 27, 2, 30), "Pacific/Auckland"),
-])
-def test_gaps_are_refused_with_an_explanation(wall, name):
-    assert classify(wall, name)[0] == "gap"
-    with pytest.raises(timezones.NonExistentLocalTime) as raised:
-        timezones.localize(wall, name)
+@pytest.mark.parametrize(
+    "local, name",
+    [
+        (datetime(2026, 3, 29, 2, 30), "Europe/Amsterdam"),
+        (datetime(2026, 3, 8, 2, 30), "America/New_York"),
+        (datetime(2026, 10, 4, 2, 15), "Australia/Lord_Howe"),  # a 30-minute gap
+    ],
+)
+def test_times_in_a_gap_are_refused_with_an_explanation(local, name):
+    assert classify(local, name).kind == "gap"
+    with pytest.raises(NonExistentLocalTime) as raised:
+        timezones.localize(local, name)
     message = str(raised.value)
-    assert f"{wall:%H:%M} on {wall:%Y-%m-%d} does not exist in {name}" in message
+    assert f"{local:%H:%M}" in message and f"{local:%Y-%m-%d}" in message and name in message
+    assert (raised.value.local, raised.value.zone_name) == (local, name)
 
 
-@pytest.mark.parametrize("wall, name, first, second", [
-    (datetime(2026, 11, 1, 1, 30), "America/New_York", "05:30", "06:30"),
-    (datetime(2026, 10, 25, 2, 30), "Europe/Amsterdam", "00:30", "01:30"),
-    (datetime(2026, 4, 5, 2, 30), "Pacific/Auckland", "13:30", "14:30"),
-])
-def test_overlaps_ask_which_instant(wall, name, first, second):
-    kind, expected = classify(wall, name)
-    assert kind == "ambiguous"
-    with pytest.raises(timezones.AmbiguousLocalTime) as raised:
-        timezones.localize(wall, name)
-    choices = raised.value.choices
-    assert [c.utc.strftime("%H:%M") for c in choices] == [first, second]
-    assert [c.utc for c in choices] == expected
-    assert "first" in choices[0].label and "second" in choices[1].label
-    assert "happens twice" in str(raised.value)
-    assert timezones.localize(wall, name, fold=1) == expected[1]
+@pytest.mark.parametrize(
+    "local, name, first, second",
+    [
+        (datetime(2026, 11, 1, 1, 30), "America/New_York", utc(2026, 11, 1, 5, 30), utc(2026, 11, 1, 6, 30)),
+        (datetime(2026, 10, 25, 2, 30), "Europe/Amsterdam", utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 30)),
+        (datetime(2026, 4, 5, 1, 45), "Australia/Lord_Howe", utc(2026, 4, 4, 14, 45), utc(2026, 4, 4, 15, 15)),
+    ],
+)
+def test_times_in_an_overlap_ask_which_one(local, name, first, second):
+    assert classify(local, name) == Wall("ambiguous", (first, second))
+    with pytest.raises(AmbiguousLocalTime) as raised:
+        timezones.localize(local, name)
+    assert [choice.utc for choice in raised.value.choices] == [first, second]
+    assert "first" in raised.value.choices[0].label and "second" in raised.value.choices[1].label
+    assert f"{local:%H:%M}" in str(raised.value) and name in str(raised.value)
+    assert timezones.localize(local, name, fold=0) == first
+    assert timezones.localize(local, name, fold=1) == second
 
 
-def test_go_smart_workshop():
+def test_go_smart_workshop_seen_from_three_zones():
+    """The demo event: 16:00 in Taipei on 2020-04-29."""
     start = timezones.localize(datetime(2020, 4, 29, 16, 0), "Asia/Taipei")
-    assert start == datetime(2020, 4, 29, 8, 0, tzinfo=UTC)
+    assert start == utc(2020, 4, 29, 8, 0)
+    assert start == datetime(2020, 4, 29, 16, 0, tzinfo=oracle("Asia/Taipei"))
     assert timezones.utc_isoformat(start) == "2020-04-29T08:00:00Z"
-    assert timezones.isoformat(start, "Asia/Taipei") == "2020-04-29T16:00:00+08:00"  # never +08:06 (LMT)
-    assert timezones.isoformat(start, "Europe/Amsterdam") == "2020-04-29T10:00:00+02:00"
+    expected = {
+        "Asia/Taipei": "2020-04-29T16:00:00+08:00",
+        "Europe/Amsterdam": "2020-04-29T10:00:00+02:00",
+        "Australia/Darwin": "2020-04-29T17:30:00+09:30",
+    }
+    for name, text in expected.items():
+        assert timezones.isoformat(start, name) == text
+        assert start.astimezone(oracle(name)).isoformat() == text
     assert timezones.format_time(start, "Australia/Darwin") == "17:30"
-    for name in ("Europe/Amsterdam", "Australia/Darwin", "Asia/Seoul"):
-        assert timezones.isoformat(start, name) == start.astimezone(oracle(name)).isoformat()
+
+
+def test_taipei_never_gets_its_local_mean_time_offset():
+    """pytz's pitfall is real here (tzinfo= gives +08:06, Taipei's LMT), and
+    the module never falls into it, in either direction."""
+    taipei = pytz.timezone("Asia/Taipei")
+    assert datetime(2020, 4, 29, 16, 0, tzinfo=taipei).utcoffset() == timedelta(hours=8, minutes=6)
+    for month in range(1, 13):
+        instant = timezones.localize(datetime(2026, month, 1, 9, 0), "Asia/Taipei")
+        assert instant == utc(2026, month, 1, 1, 0)
+        assert timezones.isoformat(instant, "Asia/Taipei").endswith("+08:00")
 
 
 @pytest.mark.parametrize("name", ["Mars/Olympus", "", "asia/taipei", "Asia/Taipei ", "../etc/passwd"])
-def test_unknown_zones_are_named_in_the_error(name):
-    assert not timezones.is_valid_zone(name)
-    with pytest.raises(timezones.UnknownTimezone) as raised:
-        timezones.localize(datetime(2026, 1, 1), name)
-    assert f"“{name}”" in str(raised.value)
+def test_unknown_zone_names_are_refused_and_named(name):
+    """pytz.timezone() itself would accept "asia/taipei"; the module must not guess."""
+    assert timezones.is_valid_zone(name) is False
+    calls = [
+        lambda: timezones.get_zone(name),
+        lambda: timezones.localize(datetime(2026, 1, 1, 12), name),
+        lambda: timezones.to_zone(utc(2026, 1, 1, 12), name),
+        lambda: timezones.isoformat(utc(2026, 1, 1, 12), name),
+    ]
+    for call in calls:
+        with pytest.raises(UnknownTimezone) as raised:
+            call()
+        assert f"“{name}”" in str(raised.value)
+
+
+def test_every_zone_name_is_valid():
+    assert all(timezones.is_valid_zone(name) for name in ZONES)
+    assert timezones.is_valid_zone(None) is False
 
 
 def test_naive_and_aware_are_not_mixed_up():
-    with pytest.raises(ValueError):
-        timezones.localize(datetime(2026, 1, 1, tzinfo=UTC), "UTC")
-    with pytest.raises(ValueError):
-        timezones.to_zone(datetime(2026, 1, 1), "UTC")
+    with pytest.raises(ValueError, match="naive"):
+        timezones.localize(datetime(2026, 1, 1, 12, tzinfo=UTC), "Asia/Taipei")
+    with pytest.raises(ValueError, match="aware"):
+        timezones.to_zone(datetime(2026, 1, 1, 12), "Asia/Taipei")
 
 
-def test_parse_local():
+def test_parse_local_reads_wall_clock_time_only():
     assert timezones.parse_local("2026-03-29T02:30") == datetime(2026, 3, 29, 2, 30)
-    for text, words in [("2026-03-29T02:30+01:00", "carries a UTC offset"), ("tomorrow", "is not a date and time")]:
-        with pytest.raises(ValueError, match=words) as raised:
+    refused = {"2026-03-29T02:30+01:00": "offset", "tomorrow": "not a date and time"}
+    for text, reason in refused.items():
+        with pytest.raises(ValueError, match=reason) as raised:
             timezones.parse_local(text)
-        assert text in str(raised.value)
+        assert f"“{text}”" in str(raised.value)
 
 
-def test_start_of_day_when_midnight_does_not_exist():
-    """Santiago springs forward at 00:00 (to 01:00) on 2022-09-11: the day starts at 01:00."""
-    day = date(2022, 9, 11)
-    assert classify(datetime(2022, 9, 11, 0, 0), "America/Santiago")[0] == "gap"
-    first = timezones.start_of_day(day, "America/Santiago")
-    expected = datetime(2022, 9, 11, 1, 0, tzinfo=oracle("America/Santiago"))
-    assert first == expected
-    assert timezones.start_of_day(date(2026, 5, 6), "Asia/Taipei") == datetime(2026, 5, 5, 16, 0, tzinfo=UTC)
+@pytest.mark.parametrize(
+    "day, name, first",
+    [
+        (date(2022, 9, 11), "America/Santiago", utc(2022, 9, 11, 4, 0)),  # 00:00 -> 01:00
+        (date(2026, 3, 8), "America/Havana", utc(2026, 3, 8, 5, 0)),  # 00:00 -> 01:00
+        (date(2026, 5, 6), "Asia/Taipei", utc(2026, 5, 5, 16, 0)),  # an ordinary midnight
+    ],
+)
+def test_start_of_day_when_midnight_does_not_exist(day, name, first):
+    midnight = datetime.combine(day, time())
+    assert classify(midnight, name).kind == ("normal" if name == "Asia/Taipei" else "gap")
+    assert oracle_start_of_day(day, name) == first
+    assert timezones.start_of_day(day, name) == first
 
 
-def test_zone_options_show_offsets():
-    at = datetime(2026, 1, 15, tzinfo=UTC)
-    options = {o.name: o.offset for o in timezones.zone_options(at)}
+@pytest.mark.parametrize(
+    "day, name",
+    [
+        (date(2011, 12, 30), "Pacific/Apia"),  # Samoa jumped from the 29th to the 31st
+        (date(1994, 12, 31), "Pacific/Kiritimati"),  # from 1994-12-30 to 1995-01-01
+    ],
+)
+def test_start_of_a_skipped_day_is_the_start_of_the_next(day, name):
+    """planning.within_days() asks for start_of_day(last day + 1); a day the
+    calendar skipped has no instant of its own and must not crash that."""
+    following = day + timedelta(days=1)
+    assert classify(datetime.combine(day, time(12)), name).kind == "gap"
+    assert timezones.start_of_day(day, name) == oracle_start_of_day(day, name)
+    assert timezones.start_of_day(day, name) == timezones.start_of_day(following, name)
+
+
+def test_zone_options_show_each_zones_offset_at_that_time():
+    at = utc(2026, 1, 15, 12)
+    options = {option.name: option.offset for option in timezones.zone_options(at)}
     assert options["Asia/Taipei"] == "+08:00"
     assert options["Asia/Kathmandu"] == "+05:45"
     assert options["Pacific/Chatham"] == "+13:45"
     assert all(timezones.is_valid_zone(name) for name in options)
-    assert {o.name: o.offset for o in timezones.zone_options(datetime(2026, 7, 15, tzinfo=UTC))}["Pacific/Chatham"] == "+12:45"
+    assert all(offset == timezones.format_offset(oracle_offset(at, name)) for name, offset in options.items())
+    july = {option.name: option.offset for option in timezones.zone_options(utc(2026, 7, 15, 12))}
+    assert july["Pacific/Chatham"] == "+12:45"
+
+
+def test_zone_options_take_the_hour_in_utc():
+    """New York changed at 07:00Z on 2026-03-08; 07:05Z written as Kathmandu
+    time (12:50+05:45) is still after the change."""
+    at = utc(2026, 3, 8, 7, 5).astimezone(oracle("Asia/Kathmandu"))
+    options = {option.name: option.offset for option in timezones.zone_options(at)}
+    assert options["America/New_York"] == "-04:00"
