@@ -5,10 +5,12 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from forum import mail
 from forum.services import accounts, demo
 from forum.services.errors import Invalid
 
 organiser_cli = AppGroup("organiser", help="Manage organiser accounts.")
+outbox_cli = AppGroup("outbox", help="Deliver queued e-mail.")
 
 
 def _fail(error: Invalid):
@@ -48,6 +50,27 @@ def demo_command(upcoming: bool):
     click.echo(f"Demo organiser: {demo.DEMO_EMAIL} / password {demo.DEMO_PASSWORD}")
 
 
+@outbox_cli.command("work")
+@click.option("--once", is_flag=True, help="Deliver what is due, then exit.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
+def outbox_work(once: bool, interval: float):
+    """Deliver queued e-mail (over SMTP, or as .eml files without MAIL_SERVER)."""
+    mail.work(interval, once, click.echo)
+
+
+@outbox_cli.command("status")
+def outbox_status():
+    """Count messages by state."""
+    click.echo(", ".join(f"{count} {state}" for state, count in mail.counts().items()))
+
+
+@outbox_cli.command("retry")
+def outbox_retry():
+    """Give every failed message a fresh series of attempts."""
+    click.echo(f"{mail.retry_failed()} message(s) will be retried.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(organiser_cli)
+    app.cli.add_command(outbox_cli)
     app.cli.add_command(demo_command)

@@ -162,3 +162,44 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped and session.exitstatus == 0:
         reporter.write_line(f"CI=true: {len(skipped)} skipped test(s) count as failures.", red=True)
         session.exitstatus = 1
+
+
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self):
+        from tests.support.pg import free_port
+
+        self.received = []
+        self.port = free_port()
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def start(self):
+        """Start (or restart, on the same port, keeping what it received)."""
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def messages(self):
+        from email import message_from_bytes, policy
+
+        return [message_from_bytes(e.original_content, policy=policy.default) for e in self.received]
+
+
+@pytest.fixture
+def smtp_server(app):
+    server = SmtpServer().start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="forum@example.org")
+    yield server
+    server.stop()

@@ -1,10 +1,11 @@
 """SQLAlchemy models, one module per aggregate; imported here so mappers resolve."""
 from forum.models.agenda import Slot, SlotKind
 from forum.models.event import Event, EventStatus, event_organisers
+from forum.models.outbox import OutboxMessage, OutboxStatus
 from forum.models.speaker import SlotSpeaker, Speaker, SpeakerRole, SpeakerStatus
 from forum.models.user import ApiToken, Organiser
 
 __all__ = [
-    "ApiToken", "Event", "EventStatus", "Organiser", "Slot", "SlotKind",
+    "ApiToken", "Event", "EventStatus", "Organiser", "OutboxMessage", "OutboxStatus", "Slot", "SlotKind",
     "SlotSpeaker", "Speaker", "SpeakerRole", "SpeakerStatus", "event_organisers",
 ]

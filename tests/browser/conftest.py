@@ -1,4 +1,8 @@
-"""A real server (gunicorn on a migrated SQLite file, demo loaded) and Debian's Chromium."""
+"""A real server (gunicorn on a migrated SQLite file, demo loaded) and Debian's Chromium.
+
+These tests do not use the `app` fixture of tests/conftest.py: the browser
+needs a server listening on a port, run the way production runs it.
+"""
 from __future__ import annotations
 
 import os
@@ -14,52 +18,71 @@ from playwright.sync_api import sync_playwright
 from tests.support.pg import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+BIN = Path(sys.executable).parent  # the venv running pytest holds flask and gunicorn too
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]
+TIMEOUT_MS = 10_000  # a page of this app answers in well under a second; fail fast instead of at 30 s
+
+
+def _run(command: list[str], env: dict) -> None:
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """Base URL of gunicorn serving the demo; stopped at the end of the session."""
-    env = {**os.environ, "FLASK_APP": "wsgi", "SECRET_KEY": "browser-tests",
-           "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('browser') / 'forum.sqlite3'}"}
-    for command in (["db", "upgrade"], ["demo", "--upcoming"]):
-        subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    tmp = tmp_path_factory.mktemp("browser")
+    env = {
+        **os.environ, "FLASK_APP": "wsgi", "SECRET_KEY": "test",
+        "DATABASE_URL": f"sqlite:///{tmp / 'b.sqlite3'}",
+    }
+    _run([str(BIN / "flask"), "db", "upgrade"], env)
+    _run([str(BIN / "flask"), "demo", "--upcoming"], env)
     port = free_port()
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}", "--no-control-socket", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    log = tmp / "gunicorn.log"  # a file, not a pipe nobody reads: a full pipe would hang the server
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}", "--no-control-socket",
+             "wsgi:app"],
+            cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(f"{base}/healthz", process)
+        _wait_for(f"{base}/healthz", process, log)
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
-def _wait_for(url: str, process: subprocess.Popen, seconds: float = 20) -> None:
+def _wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 20) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()}")
+            raise RuntimeError(f"gunicorn exited ({process.returncode}):\n{log.read_text(errors='replace')}")
         try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
         except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {seconds} s:\n{log.read_text(errors='replace')}")
 
 
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        raise RuntimeError("Debian's chromium is missing; `make test` installs it.")
+        raise RuntimeError("Debian's chromium is missing: apt-get install chromium (`make test` does).")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
@@ -73,6 +96,7 @@ def new_page(browser):
 
     def make(**context_options):
         context = browser.new_context(**context_options)
+        context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
 

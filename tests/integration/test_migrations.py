@@ -24,7 +24,8 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_database):
     with app.app_context():
         upgrade()
         tables = set(inspect(db.engine).get_table_names())
-        assert {"events", "slots", "speakers", "slot_speakers", "organisers", "api_tokens", "event_organisers"} <= tables
+        assert {"events", "slots", "speakers", "slot_speakers", "organisers", "api_tokens", "event_organisers",
+                "outbox_messages"} <= tables
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"

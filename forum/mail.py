@@ -1,0 +1,190 @@
+"""The outbox: e-mail is queued in the transaction of the change that causes it
+and delivered afterwards by `flask outbox work`, so a mail server that is down
+never loses a message and never rolls back a registration.
+
+Each delivery locks one row (`FOR UPDATE SKIP LOCKED` on PostgreSQL), sends
+it and commits, so any number of workers can run without sending twice.
+"""
+from __future__ import annotations
+
+import contextlib
+import smtplib
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email import policy
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from forum import timezones
+from forum.extensions import db
+from forum.models import OutboxMessage, OutboxStatus
+
+RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+
+
+def new_message(recipient: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+    """A plain message from MAIL_FROM; callers may add parts before queueing."""
+    sender = current_app.config["MAIL_FROM"]
+    message = EmailMessage(policy=policy.SMTP)
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+def queue(message: EmailMessage, kind: str, event_id: int | None = None) -> OutboxMessage:
+    """Add to the caller's transaction; nothing is sent until it commits."""
+    row = OutboxMessage(
+        event_id=event_id, kind=kind, recipient=str(message["To"]), subject=str(message["Subject"])[:300],
+        message=message.as_bytes(policy=policy.SMTP),
+    )
+    db.session.add(row)
+    return row
+
+
+class SmtpTransport:
+    """One connection to MAIL_SERVER, opened on the first message."""
+
+    def __init__(self, config):
+        self.config = config
+        self.connection: smtplib.SMTP | None = None
+
+    def send(self, row: OutboxMessage) -> None:
+        if self.connection is None:
+            self.connection = self._connect()
+        self.connection.sendmail(self.config["MAIL_FROM"], [row.recipient], row.message)
+
+    def _connect(self) -> smtplib.SMTP:
+        connection = smtplib.SMTP(self.config["MAIL_SERVER"], self.config["MAIL_PORT"], timeout=30)
+        if self.config["MAIL_USE_TLS"]:
+            connection.starttls()
+        if self.config["MAIL_USERNAME"]:
+            connection.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"])
+        return connection
+
+    def drop(self) -> None:
+        """Forget a connection that failed, so the next message reconnects."""
+        if self.connection is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.connection.close()
+        self.connection = None
+
+    close = drop
+
+
+class FileTransport:
+    """Without MAIL_SERVER: each message becomes an .eml file a mail client opens."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def send(self, row: OutboxMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = timezones.now_utc().strftime("%Y%m%dT%H%M%SZ")
+        (self.directory / f"{stamp}-{row.id:06d}-{row.kind}.eml").write_bytes(row.message)
+
+    def drop(self) -> None:
+        """Nothing to reconnect."""
+
+    close = drop
+
+
+def mail_directory() -> Path:
+    return Path(current_app.config.get("MAIL_DIR") or Path(current_app.instance_path) / "mail")
+
+
+def transport():
+    config = current_app.config
+    return SmtpTransport(config) if config["MAIL_SERVER"] else FileTransport(mail_directory())
+
+
+@dataclass
+class Delivery:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def _next_due(now: datetime) -> OutboxMessage | None:
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.WAITING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def deliver_due(now: datetime | None = None) -> Delivery:
+    """Send every message due at `now`, one locked row per transaction."""
+    now = now or timezones.now_utc()
+    report = Delivery()
+    sender = transport()
+    try:
+        while (row := _next_due(now)) is not None:
+            try:
+                sender.send(row)
+            except (OSError, smtplib.SMTPException) as error:
+                sender.drop()
+                _record_failure(row, error, now)
+                report.failed += row.status is OutboxStatus.FAILED
+                report.retrying += row.status is OutboxStatus.WAITING
+            else:
+                row.status, row.sent_at = OutboxStatus.SENT, timezones.now_utc()
+                row.attempts += 1
+                report.sent += 1
+            db.session.commit()
+    finally:
+        sender.close()
+    return report
+
+
+def _record_failure(row: OutboxMessage, error: Exception, now: datetime) -> None:
+    row.attempts += 1
+    row.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = OutboxStatus.FAILED
+    else:
+        row.next_attempt_at = now + RETRY_DELAYS[row.attempts - 1]
+
+
+def retry_failed(event_id: int | None = None) -> int:
+    """Give messages that ran out of attempts a fresh series of attempts."""
+    query = select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
+    if event_id is not None:
+        query = query.where(OutboxMessage.event_id == event_id)
+    rows = db.session.scalars(query).all()
+    for row in rows:
+        row.status, row.attempts, row.next_attempt_at = OutboxStatus.WAITING, 0, timezones.now_utc()
+    db.session.commit()
+    return len(rows)
+
+
+def counts(event_id: int | None = None) -> dict[str, int]:
+    query = select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    if event_id is not None:
+        query = query.where(OutboxMessage.event_id == event_id)
+    found = {status.value: count for status, count in db.session.execute(query)}
+    return {status.value: found.get(status.value, 0) for status in OutboxStatus}
+
+
+def work(interval: float, once: bool, log=print) -> None:
+    """The worker's loop: deliver what is due, then sleep; `once` stops when idle."""
+    while True:
+        report = deliver_due()
+        if report.sent or report.retrying or report.failed:
+            log(f"outbox: {report.sent} sent, {report.retrying} to retry later, {report.failed} failed")
+        if once:
+            return
+        time.sleep(interval)
