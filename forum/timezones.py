@@ -36,7 +36,7 @@ class NonExistentLocalTime(TimezoneError):
         self.local, self.zone_name = local, zone_name
         super().__init__(
             f"{local:%H:%M} on {local:%Y-%m-%d} does not exist in {zone_name}: "
-            "the clocks skip that hour (daylight saving time starts). "
+            "the clocks jump forward past it (as when daylight saving time starts). "
             "Pick a time before or after the jump."
         )
 
@@ -139,16 +139,21 @@ def local_date(instant: datetime, zone_name: str) -> date:
 
 
 def start_of_day(day: date, zone_name: str) -> datetime:
-    """The first instant of a local calendar day (midnight may not exist)."""
+    """The first instant at which the local calendar shows `day` or later.
+
+    Midnight may not exist (a DST jump at 00:00), and a whole day may have
+    been skipped (Pacific/Apia, 2011-12-30): then the day starts where the
+    clocks land, which is also where the next day starts.
+    """
     zone = get_zone(zone_name)
     local = datetime(day.year, day.month, day.day)
-    for minutes in range(0, 24 * 60, 15):
+    for minutes in range(0, 2 * 24 * 60, 15):
         candidate = local + timedelta(minutes=minutes)
         try:
             return localize(candidate, zone_name, fold=0)
         except NonExistentLocalTime:
             continue
-    raise NonExistentLocalTime(local, zone.zone)  # pragma: no cover - no such zone
+    raise NonExistentLocalTime(local, zone.zone)  # no zone has skipped two days
 
 
 def utc_offset(zone_name: str, at: datetime | None = None) -> timedelta:
@@ -242,5 +247,5 @@ def _zone_options(hour: datetime) -> tuple[ZoneOption, ...]:
 
 def zone_options(at: datetime | None = None) -> tuple[ZoneOption, ...]:
     """Zones for pickers with their current offset, recomputed each hour."""
-    hour = (at or now_utc()).replace(minute=0, second=0, microsecond=0)
+    hour = to_utc(at or now_utc()).replace(minute=0, second=0, microsecond=0)
     return _zone_options(hour)
