@@ -1,15 +1,13 @@
 """Organiser accounts: creation, passwords and API tokens."""
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
 from forum.models import ApiToken, Organiser
 from forum.services.errors import Invalid
+from forum.services.tokens import hash_token, new_token
 from forum.services.validation import Checker
 
 MIN_PASSWORD_LENGTH = 8
@@ -46,14 +44,10 @@ def authenticate(email: str, password: str) -> Organiser:
     return organiser
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_api_token(organiser: Organiser, label: str = "") -> str:
     """A new bearer token; returned once, stored only as a hash."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(organiser=organiser, token_hash=_hash_token(token), label=label[:100]))
+    token, token_hash = new_token()
+    db.session.add(ApiToken(organiser=organiser, token_hash=token_hash, label=label[:100]))
     db.session.commit()
     return token
 
@@ -61,6 +55,6 @@ def issue_api_token(organiser: Organiser, label: str = "") -> str:
 def organiser_for_token(token: str) -> Organiser | None:
     if not token:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
     return row.organiser if row else None
 

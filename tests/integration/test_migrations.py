@@ -25,7 +25,7 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_database):
         upgrade()
         tables = set(inspect(db.engine).get_table_names())
         assert {"events", "slots", "speakers", "slot_speakers", "organisers", "api_tokens", "event_organisers",
-                "outbox_messages"} <= tables
+                "outbox_messages", "registrations"} <= tables
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"

@@ -138,3 +138,24 @@ class SlotIn(SlotPatch):
 
 class OrganiserEventOut(EventOut):
     join_url = fields.String(required=True, metadata={"description": "Private; shown only to the event's organisers"})
+
+
+class RegistrationIn(Schema):
+    name = fields.String(required=True, metadata={"example": "Ada Lovelace"})
+    email = fields.String(required=True, metadata={"example": "ada@example.org"})
+    organisation = fields.String()
+    city = fields.String()
+    country = fields.String()
+    timezone = fields.String(required=True, metadata={"example": "Europe/Amsterdam"})
+    language = fields.String(metadata={"description": "en or zh-Hant"})
+    consent = fields.Boolean(metadata={"description": "May be contacted about this event"})
+
+
+class RegistrationOut(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(["confirmed", "waitlisted", "cancelled"]))
+    waitlist_position = fields.Integer(allow_none=True, required=True,
+                                       metadata={"description": "Place in the queue when waitlisted"})
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+    timezone = fields.String(required=True)
+    event = fields.String(required=True, metadata={"description": "The event's slug"})

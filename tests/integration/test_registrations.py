@@ -1,0 +1,94 @@
+"""Registration through the API: seats, waitlist, one seat per person, messages queued."""
+from __future__ import annotations
+
+from datetime import datetime
+from email import message_from_bytes, policy
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from forum.extensions import db
+from forum.models import OutboxMessage, Registration, RegistrationStatus
+from forum.services import events
+from tests.conftest import make_event
+
+PERSON = {"name": "Ada Lovelace", "email": "ada@example.org", "organisation": "Analytical Engines",
+          "timezone": "Europe/Amsterdam"}
+
+
+@pytest.fixture
+def open_event(organiser):
+    event = make_event(organiser, slug="open", capacity=2,
+                       start=datetime(2027, 5, 6, 16, 0), end=datetime(2027, 5, 6, 18, 0))
+    events.change_status(event, "publish")
+    return event
+
+
+def _body(row: OutboxMessage) -> str:
+    return message_from_bytes(row.message, policy=policy.default).get_body(("plain",)).get_content()
+
+
+def _register(client, slug="open", **changes):
+    return client.post(f"/api/v1/events/{slug}/registrations", json={**PERSON, **changes})
+
+
+def test_seats_then_waitlist_in_order(client, open_event):
+    statuses = [_register(client, email=f"p{i}@example.org").get_json() for i in range(5)]
+    assert [s["status"] for s in statuses] == ["confirmed", "confirmed", "waitlisted", "waitlisted", "waitlisted"]
+    assert [s["waitlist_position"] for s in statuses] == [None, None, 1, 2, 3]
+    kinds = sorted(m.kind for m in OutboxMessage.query.all())
+    assert kinds == ["registration-confirmed"] * 2 + ["registration-waitlisted"] * 3
+    waitlisted = _body(OutboxMessage.query.filter_by(recipient="p3@example.org").one())
+    assert "number 2" in waitlisted and "meet.example.org" not in waitlisted
+
+
+def test_same_email_gets_the_same_registration(client, open_event):
+    first = _register(client)
+    again = _register(client, email="  ADA@Example.org ", name="Ada L.")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert Registration.query.count() == 1
+    assert Registration.query.one().name == "Ada Lovelace"
+    assert OutboxMessage.query.count() == 2  # the message is sent again
+
+
+def test_database_refuses_a_second_seat(app, open_event):
+    from sqlalchemy.exc import IntegrityError
+
+    for _ in range(2):
+        db.session.add(Registration(event_id=open_event.id, name="x", email="twice@example.org", timezone="UTC",
+                                    status=RegistrationStatus.CONFIRMED, token_hash=f"h{_}"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_times_in_the_message_are_in_the_registrants_zone(client, open_event):
+    _register(client)
+    body = _body(OutboxMessage.query.one())
+    start = datetime(2027, 5, 6, 16, 0, tzinfo=ZoneInfo("Asia/Taipei")).astimezone(ZoneInfo("Europe/Amsterdam"))
+    assert f"Thu 6 May 2027 {start:%H:%M} (UTC+02:00)" in body and "16:00 (UTC+08:00) in Asia/Taipei" in body
+
+
+@pytest.mark.parametrize("changes, field, message", [
+    ({"email": "not-an-address"}, "email", "is not an e-mail address"),
+    ({"timezone": "Mars/Olympus"}, "timezone", "“Mars/Olympus” is not a time zone"),
+    ({"name": ""}, "name", "This field is required"),
+    ({"language": "tlh"}, "language", "“tlh” is not offered"),
+])
+def test_bad_fields_are_422_per_field(client, open_event, changes, field, message):
+    response = _register(client, **changes)
+    assert response.status_code == 422
+    assert message in response.get_json()["error"]["fields"][field]
+    assert Registration.query.count() == 0 and OutboxMessage.query.count() == 0
+
+
+def test_closed_events_are_409(client, organiser, open_event):
+    make_event(organiser, slug="draft", start=datetime(2027, 5, 6, 16, 0), end=datetime(2027, 5, 6, 18, 0))
+    assert _register(client, slug="draft").status_code == 404  # not public at all
+    events.change_status(open_event, "cancel")
+    response = _register(client)
+    assert response.status_code == 409 and "cancelled" in response.get_json()["error"]["message"]
+    past = make_event(organiser, slug="past")  # 6 May 2026, before today
+    events.change_status(past, "publish")
+    assert "over" in _register(client, slug="past").get_json()["error"]["message"]
+    assert Registration.query.count() == 0
