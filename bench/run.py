@@ -214,6 +214,7 @@ def main() -> None:
     seconds = 3 if args.quick else args.duration
     sizes = [int(s) for s in args.sizes.split(",")]
 
+    load_before = os.getloadavg()[0]  # anything else on the cores skews every figure
     cluster = Cluster()
     server = None
     try:
@@ -228,7 +229,8 @@ def main() -> None:
         cluster.stop()
 
     text = table(rows, f"wrk -t2 -c{args.connections} -d{seconds}s; gunicorn {args.workers} sync workers; "
-                       f"PostgreSQL; {SPEAKERS} speakers, {SPEAKERS_PER_SLOT} per slot")
+                       f"PostgreSQL; {SPEAKERS} speakers, {SPEAKERS_PER_SLOT} per slot; "
+                       f"load average {load_before:.2f} before the run")
     print(text)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)

@@ -14,11 +14,12 @@
   var shown = document.querySelector("[data-zone-shown]");
   if (!shown || shown.getAttribute("data-zone-source") !== "default") return;
   if (shown.getAttribute("data-zone-shown") === browserZone) return;
-  var known = document.querySelector('#zones option[value="' + browserZone.replace(/"/g, "") + '"]');
-  if (!known) return;
+  // Not checked against #zones: Chromium reports ICU's old names (Asia/Calcutta, Europe/Kiev),
+  // which that list of current names lacks; the server ignores a cookie it does not know.
+  if (!/^[A-Za-z0-9_+\/-]+$/.test(browserZone)) return;
   if (sessionStorage.getItem("tz-detected") === browserZone) return;
   sessionStorage.setItem("tz-detected", browserZone);
-  // Zone names are cookie-safe (letters, digits, / _ + -) and checked against the list above.
+  // The check above keeps the cookie value to letters, digits, / _ + -.
   document.cookie = "tz=" + browserZone + "; path=/; max-age=31536000; SameSite=Lax";
   window.location.reload();
 })();

@@ -1,42 +1,117 @@
-"""What only a browser shows: zone detection, the no-JavaScript path, the organiser's forms."""
+"""What only a browser shows: zone detection, the no-JavaScript path, the organiser's forms.
+
+Expected local times come from zoneinfo (the app converts with pytz), so a
+conversion bug on either side shows up as a mismatch.
+"""
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 EVENT = "/events/smart-tech-fighting-covid-19/"
 TAIPEI = ZoneInfo("Asia/Taipei")
 
+# Every agenda row of the public page: its day heading, the viewer-zone times
+# with their UTC instants (the <time datetime> attributes), and the "(+1d)" note.
+AGENDA_JS = """() => [...document.querySelectorAll("section.day")].map(section => ({
+  day: section.querySelector("h3").textContent.trim(),
+  rows: [...section.querySelectorAll("tr.slot")].map(row => {
+    const cell = row.querySelector("td.time:not(.event-zone)");
+    const [start, end] = cell.querySelectorAll("time");
+    return {start: start.dateTime, start_text: start.textContent, end: end.dateTime, end_text: end.textContent,
+            note: cell.textContent.replace(start.textContent, "").replace(end.textContent, "").replace("–", "").trim()};
+  }),
+}))"""
+
 
 def _local(wall: str, zone: str) -> datetime:
+    """A wall-clock time of the workshop day in Taipei, seen in `zone`."""
     return datetime.fromisoformat(f"2020-04-29T{wall}").replace(tzinfo=TAIPEI).astimezone(ZoneInfo(zone))
+
+
+def _day_label(moment: datetime) -> str:
+    return f"{moment:%a} {moment.day} {moment:%b %Y}"  # e.g. "Wed 29 Apr 2020"
+
+
+def _text(page, selector: str) -> str:
+    return " ".join(page.locator(selector).inner_text().split())
 
 
 def _opening_time(page) -> str:
     return page.locator("tr.slot").first.locator("td.time time").first.inner_text()
 
 
-def test_browser_zone_is_detected_and_remembered(server, new_page):
-    page = new_page(timezone_id="Europe/Amsterdam")
-    page.goto(server + EVENT)
-    page.wait_for_selector('[data-zone-shown="Europe/Amsterdam"]')
-    assert _opening_time(page) == f"{_local('16:00', 'Europe/Amsterdam'):%H:%M}" == "10:00"
-    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
-    assert cookies["tz"] == "Europe/Amsterdam"
-    page.goto(server + EVENT)  # a later visit needs no reload: the cookie decides
+def _check_agenda(page, zone: str) -> list[dict]:
+    """Every row shows its instants in `zone` under the heading of the local day it starts on."""
+    days = page.evaluate(AGENDA_JS)
+    assert days, "the agenda is empty"
+    tz = ZoneInfo(zone)
+    for day in days:
+        for row in day["rows"]:
+            start = datetime.fromisoformat(row["start"]).astimezone(tz)
+            end = datetime.fromisoformat(row["end"]).astimezone(tz)
+            assert (row["start_text"], row["end_text"]) == (f"{start:%H:%M}", f"{end:%H:%M}"), row
+            assert day["day"] == _day_label(start), row
+            extra_days = ((end - timedelta(microseconds=1)).date() - start.date()).days
+            assert row["note"] == (f"(+{extra_days}d)" if extra_days else ""), row
+    starts = [row["start"] for day in days for row in day["rows"]]
+    assert starts == sorted(starts, key=datetime.fromisoformat)
+    return days
+
+
+def test_browser_zone_is_detected_with_one_reload_and_remembered(server, new_page):
+    zone = "Europe/Amsterdam"
+    page = new_page(timezone_id=zone)
+    documents = []
+    page.on("request", lambda request: request.resource_type == "document" and documents.append(request.url))
+
+    page.goto(server + EVENT)  # no ?tz=, no cookie: served in the event's zone, then timezone.js reloads
+    page.wait_for_selector(f'[data-zone-shown="{zone}"][data-zone-source="cookie"]')
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)  # room for a wrong second reload to start
+    assert documents == [server + EVENT] * 2, "the first visit and exactly one reload"
+
+    assert _text(page, ".zone-picker .hint").startswith(f"Times below are in {zone} (UTC")
+    assert page.input_value("#tz") == zone
+    opening = _local("16:00", zone)
+    assert _opening_time(page) == f"{opening:%H:%M}" == "10:00"  # 16:00 CST = 10:00 CEST
+    _check_agenda(page, zone)
+    assert page.locator("td.event-zone").first.inner_text() == "16:00–16:10"  # the event's own zone beside
+
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["tz"]["value"] == zone and cookies["tz"]["path"] == "/"
+
+    page.goto(server + EVENT)  # a later visit needs no reload: the cookie decides on the server
+    page.wait_for_load_state("load")
+    assert len(documents) == 3
     assert page.locator("[data-zone-shown]").get_attribute("data-zone-source") == "cookie"
+    assert _opening_time(page) == "10:00"
 
 
 def test_agenda_splits_at_the_viewers_midnight(server, new_page):
-    """In Pacific/Marquesas (-09:30) the workshop starts on 28 April and ends on the 29th."""
-    page = new_page(timezone_id="Pacific/Marquesas")
+    """In Pacific/Marquesas (UTC-09:30) the workshop starts on 28 April and ends on the 29th.
+
+    (In Pacific/Honolulu it would not split: the last slot starts at 23:57 on
+    the 28th and ends at midnight, and slots are listed by the day they start.)
+    """
+    zone = "Pacific/Marquesas"
+    page = new_page(timezone_id=zone)
     page.goto(server + EVENT)
-    page.wait_for_selector('[data-zone-shown="Pacific/Marquesas"]')
-    headings = page.locator("section.day h3").all_inner_texts()
-    first, last = _local("16:00", "Pacific/Marquesas"), _local("17:57", "Pacific/Marquesas")
-    assert headings == [f"{d:%a} {d.day} {d:%b %Y}" for d in (first, last)] == ["Tue 28 Apr 2020", "Wed 29 Apr 2020"]
+    page.wait_for_selector(f'[data-zone-shown="{zone}"]')
+    days = _check_agenda(page, zone)
+
+    first, last = _local("16:00", zone), _local("17:57", zone)
+    assert first.date() != last.date()
+    assert [day["day"] for day in days] == [_day_label(first), _day_label(last)] == ["Tue 28 Apr 2020", "Wed 29 Apr 2020"]
+    assert days[0]["rows"][0]["start_text"] == f"{first:%H:%M}" == "22:30"
+    assert days[1]["rows"][-1]["start_text"] == f"{last:%H:%M}" == "00:27"
+    # The 17:25–17:30 break ends exactly at local midnight: it stays on the 28th, with no "(+1d)".
+    last_of_first_day = days[0]["rows"][-1]
+    assert (last_of_first_day["end_text"], last_of_first_day["note"]) == ("00:00", "")
+    assert days[1]["rows"][0]["start_text"] == "00:00"
 
 
 def test_without_javascript_the_picker_does_the_job(server, new_page):
@@ -44,56 +119,119 @@ def test_without_javascript_the_picker_does_the_job(server, new_page):
     page.goto(server + EVENT)
     assert page.locator("[data-zone-shown]").get_attribute("data-zone-shown") == "Asia/Taipei"
     assert _opening_time(page) == "16:00"
+    assert page.locator("td.event-zone").count() == 0, "no second column when the zones agree"
+
     page.fill("#tz", "Asia/Seoul")
-    page.click(".zone-picker button[type=submit]")
+    with page.expect_navigation() as navigation:
+        page.click(".zone-picker button[type=submit]")
+    assert navigation.value.status == 200
+    assert "tz=Asia%2FSeoul" in page.url  # a GET form: the choice is in the address, shareable
     assert _opening_time(page) == f"{_local('16:00', 'Asia/Seoul'):%H:%M}" == "17:00"
+    _check_agenda(page, "Asia/Seoul")
 
     page.fill("#tz", "Mars/Olympus")
     with page.expect_navigation() as navigation:
         page.click(".zone-picker button[type=submit]")
     assert navigation.value.status == 400
-    assert "“Mars/Olympus” is not a time zone" in page.locator("#tz-error").inner_text()
-    assert page.input_value("#tz") == "Mars/Olympus"
+    error = page.locator("#tz-error")
+    assert error.get_attribute("role") == "alert"
+    assert "“Mars/Olympus” is not a time zone" in error.inner_text()
+    assert page.input_value("#tz") == "Mars/Olympus", "the typed value stays for correcting"
+    assert page.get_attribute("#tz", "aria-invalid") == "true"
+    assert page.get_attribute("#tz", "aria-describedby") == "tz-error"
+    shown = page.locator("[data-zone-shown]").get_attribute("data-zone-shown")
+    _check_agenda(page, shown)  # the page still shows the agenda, in the zone it says
 
 
 def test_organiser_answers_the_ambiguous_time_question(server, new_page):
+    new_york = ZoneInfo("America/New_York")
     page = new_page(timezone_id="America/New_York")
     page.goto(server + "/login")
     page.fill("#email", "organiser@example.org")
     page.fill("#password", "gosmart-demo")
-    page.click("main button[type=submit]")
-    page.wait_for_selector("text=My events")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_selector("h1:has-text('My events')")
+
     page.goto(server + "/organiser/events/new")
-    assert page.input_value("#timezone") == "", "the event zone is typed, not guessed"
     page.fill("#title", "Fall-back night forum")
     page.fill("#timezone", "America/New_York")
     page.fill("#start", "2026-11-01T00:00")
     page.fill("#end", "2026-11-01T04:00")
-    page.click("main form button[type=submit]")
+    page.get_by_role("button", name="Create event").click()
     page.wait_for_selector("text=Add a slot")
+    assert "created as a draft" in page.locator(".flash").inner_text()
     slug = page.url.rstrip("/").split("/")[-1]
+    assert page.url == f"{server}/organiser/events/{slug}/"
+    assert page.input_value("#timezone") == "America/New_York", "slot times are read in the event's zone"
 
     page.fill("#title", "Night owls")
     page.fill("#start", "2026-11-01T01:30")
-    page.fill("#end", "2026-11-01T02:30")
-    page.click("section[aria-labelledby=add-slot] button[type=submit]")
-    assert "happens twice in America/New_York" in page.locator("#start-error").inner_text()
-    assert page.input_value("#title") == "Night owls"
-    page.check("input[name=start_fold][value='1']")
-    page.click("section[aria-labelledby=add-slot] button[type=submit]")
+    page.fill("#end", "2026-11-01T01:45")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Add slot").click()
+    assert navigation.value.status == 422
+    assert "01:30 on 2026-11-01 happens twice in America/New_York" in page.locator("#start-error").inner_text()
+    assert page.input_value("#title") == "Night owls", "what was typed is kept"
+    assert page.input_value("#start") == "2026-11-01T01:30"
+    for field, wall in (("start", "01:30"), ("end", "01:45")):
+        fieldset = page.locator("fieldset.fold").filter(has=page.locator(f"input[name={field}_fold]"))
+        assert f"The {field} time happens twice" in fieldset.locator("legend").inner_text()
+        radios = fieldset.get_by_role("radio")
+        assert radios.count() == 2
+        assert [radios.nth(i).get_attribute("value") for i in range(2)] == ["0", "1"]
+        assert "EDT" in fieldset.locator("label").nth(0).inner_text()
+        second = fieldset.get_by_role("radio", name=re.compile(rf"{wall} second time, EST"))
+        second.check()
+        assert second.get_attribute("value") == "1"
+    page.get_by_role("button", name="Add slot").click()
     page.wait_for_selector("text=Added “Night owls”")
+    assert page.locator("fieldset.fold").count() == 0
 
-    page.click("button:has-text('Publish')")
+    page.get_by_role("button", name="Publish", exact=True).click()
     page.wait_for_selector("text=The event is now published")
     with urllib.request.urlopen(f"{server}/api/v1/events/{slug}") as response:
-        slot = json.load(response)["slots"][0]
-    second = datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York")).astimezone(ZoneInfo("UTC"))
-    assert slot["start_utc"] == f"{second:%Y-%m-%dT%H:%M:%SZ}" == "2026-11-01T06:30:00Z"
-    assert slot["end_utc"] == "2026-11-01T07:30:00Z"  # 02:30 EST: one real hour later
+        slots = json.load(response)["slots"]
+    assert [slot["title"] for slot in slots] == ["Night owls"]
+
+    def utc(wall: str) -> str:
+        moment = datetime.fromisoformat(f"2026-11-01T{wall}").replace(tzinfo=new_york, fold=1)
+        return f"{moment.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+
+    assert slots[0]["start_utc"] == utc("01:30") == "2026-11-01T06:30:00Z"  # 01:30 EST, not 05:30Z (EDT)
+    assert slots[0]["end_utc"] == utc("01:45") == "2026-11-01T06:45:00Z"
 
 
 def test_skip_link_is_the_first_stop(server, new_page):
     page = new_page()
     page.goto(server + "/login")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+    focused = page.evaluate("({text: document.activeElement.textContent.trim(),"
+                            " href: document.activeElement.getAttribute('href')})")
+    assert focused == {"text": "Skip to content", "href": "#main"}
+    box = page.locator("a.skip").bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0, "the focused skip link is on screen"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_chromium_legacy_zone_names_are_detected(server, new_page):
+    """Chromium reports ICU's names: Asia/Calcutta for Asia/Kolkata, Europe/Kiev for Europe/Kyiv."""
+    page = new_page(timezone_id="Asia/Kolkata")
+    reported = page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone")
+    page.goto(server + EVENT)
+    page.wait_for_selector(f'[data-zone-shown="{reported}"][data-zone-source="cookie"]')
+    assert _opening_time(page) == f"{_local('16:00', 'Asia/Kolkata'):%H:%M}" == "13:30"
+
+
+def test_builder_shows_its_organisers(server, new_page):
+    page = new_page()
+    page.goto(server + "/login")
+    page.fill("#email", "organiser@example.org")
+    page.fill("#password", "gosmart-demo")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_selector("h1:has-text('My events')")
+    page.goto(server + "/organiser/events/smart-tech-fighting-covid-19/")
+    assert page.title() == "Smart Tech in Fighting COVID-19 · Agenda builder"
+    organisers = page.get_by_role("region", name="Organisers")
+    assert "organiser@example.org" in organisers.inner_text()
+    assert organisers.get_by_role("button", name="Add organiser").is_visible()

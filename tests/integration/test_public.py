@@ -169,3 +169,12 @@ def test_unknown_page_is_friendly_404(client):
     response = client.get("/events/does-not-exist/")
     assert response.status_code == 404
     assert "No published event “does-not-exist”" in response.get_data(as_text=True)
+
+
+def test_zone_hint_gives_the_offset_on_the_event_day(client, app):
+    """Amsterdam is UTC+01:00 in November but was UTC+02:00 on the workshop's day."""
+    demo.load_demo()
+    text = _text(client.get(f"/events/{SLUG}/?tz=Europe/Amsterdam"))
+    offset = datetime(2020, 4, 29, 8, 0, tzinfo=UTC).astimezone(ZoneInfo("Europe/Amsterdam")).utcoffset()
+    assert offset == timedelta(hours=2)
+    assert "Times below are in Europe/Amsterdam (UTC+02:00 on Wed 29 Apr 2020)" in text
