@@ -48,7 +48,9 @@ run: demo
 	@echo "  Forum scheduler on http://$(HOST):$(PORT)/"
 	@echo "  Log in as the demo organiser at http://$(HOST):$(PORT)/login"
 	@echo "  with organiser@example.org / gosmart-demo"
+	@if [ -z "$$MAIL_SERVER" ]; then echo "  E-mail is written as .eml files under instance/mail/ (set MAIL_SERVER to send it)"; fi
 	@echo ""
+	@$(BIN)/flask outbox work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --no-control-socket --access-logfile - wsgi:app
 
 test: install-dev system-test-deps
