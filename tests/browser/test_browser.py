@@ -143,14 +143,18 @@ def test_without_javascript_the_picker_does_the_job(server, new_page):
     _check_agenda(page, shown)  # the page still shows the agenda, in the zone it says
 
 
-def test_organiser_answers_the_ambiguous_time_question(server, new_page):
-    new_york = ZoneInfo("America/New_York")
-    page = new_page(timezone_id="America/New_York")
+def _log_in_as_demo_organiser(page, server: str) -> None:
     page.goto(server + "/login")
     page.fill("#email", "organiser@example.org")
     page.fill("#password", "gosmart-demo")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_selector("h1:has-text('My events')")
+
+
+def test_organiser_answers_the_ambiguous_time_question(server, new_page):
+    new_york = ZoneInfo("America/New_York")
+    page = new_page(timezone_id="America/New_York")
+    _log_in_as_demo_organiser(page, server)
 
     page.goto(server + "/organiser/events/new")
     page.fill("#title", "Fall-back night forum")
@@ -225,11 +229,7 @@ def test_chromium_legacy_zone_names_are_detected(server, new_page):
 
 def test_builder_shows_its_organisers(server, new_page):
     page = new_page()
-    page.goto(server + "/login")
-    page.fill("#email", "organiser@example.org")
-    page.fill("#password", "gosmart-demo")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_selector("h1:has-text('My events')")
+    _log_in_as_demo_organiser(page, server)
     page.goto(server + "/organiser/events/smart-tech-fighting-covid-19/")
     assert page.title() == "Smart Tech in Fighting COVID-19 · Agenda builder"
     organisers = page.get_by_role("region", name="Organisers")
