@@ -3,12 +3,17 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
 from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
+
+if TYPE_CHECKING:  # relationships name the other aggregates as strings
+    from forum.models.event import Event
+    from forum.models.speaker import SlotSpeaker
 
 
 class SlotKind(enum.Enum):

@@ -3,13 +3,19 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.timezones import now_utc
 from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
+from forum.timezones import now_utc
+
+if TYPE_CHECKING:  # relationships name the other aggregates as strings
+    from forum.models.agenda import Slot
+    from forum.models.speaker import Speaker
+    from forum.models.user import Organiser
 
 
 class EventStatus(enum.Enum):

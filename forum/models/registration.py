@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum.extensions import db
 from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
 from forum.timezones import now_utc
+
+if TYPE_CHECKING:  # relationships name the other aggregates as strings
+    from forum.models.event import Event
 
 
 class RegistrationStatus(enum.Enum):

@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
 from forum.models.types import enum_column
+
+if TYPE_CHECKING:  # relationships name the other aggregates as strings
+    from forum.models.agenda import Slot
+    from forum.models.event import Event
 
 
 class SpeakerRole(enum.Enum):

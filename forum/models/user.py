@@ -8,8 +8,8 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.timezones import now_utc
 from forum.models.types import UTCDateTime
+from forum.timezones import now_utc
 
 
 class Organiser(UserMixin, db.Model):
