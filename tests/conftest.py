@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import contextvars
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from flask import has_app_context
@@ -114,6 +114,13 @@ def login(client, email="ada@example.org", password="correct horse"):
 def logged_in(client, organiser):
     login(client)
     return client
+
+
+def future_wall(hour: int, days_ahead: int = 180) -> datetime:
+    """A wall-clock time half a year ahead: registrations need an event not yet over,
+    and a fixed date would make these tests fail once it has passed."""
+    day = datetime.now().date() + timedelta(days=days_ahead)
+    return datetime(day.year, day.month, day.day, hour, 0)
 
 
 def make_event(organiser, **overrides):

@@ -223,9 +223,10 @@ def organiser_events(organiser: Organiser) -> list[Event]:
 def public_event(slug: str, viewer: Organiser | None = None) -> Event:
     """A public event (its agenda comes from agenda.agenda_view).
 
-    Organisers of the event also see it while it is a draft (preview).
+    Organisers of the event also see it while it is a draft (preview); the
+    organisers are loaded only then, not on every public page view.
     """
-    event = db.session.scalar(select(Event).where(Event.slug == slug).options(selectinload(Event.organisers)))
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
     if event is None or not (event.is_public or (viewer is not None and viewer in event.organisers)):
         raise NotFound(f"No published event “{slug}”.")
     return event

@@ -9,7 +9,6 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from forum.extensions import db
 from forum.models import OutboxMessage, Registration, RegistrationStatus
 from forum.services import accounts, events
 from forum.services.events import EventInput
+from tests.conftest import future_wall
 from tests.support.pg import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ def race_app(pg_cluster):
         organiser = accounts.create_organiser("race@example.org", "long enough")
         event = events.create_event(organiser, EventInput(
             title="Race", timezone="Asia/Taipei", capacity=50,
-            start=datetime(2027, 5, 6, 16, 0), end=datetime(2027, 5, 6, 18, 0)))
+            start=future_wall(16), end=future_wall(18)))
         events.change_status(event, "publish")
         yield app, event.id
         db.engine.dispose()

@@ -1,7 +1,6 @@
 """Registration through the API: seats, waitlist, one seat per person, messages queued."""
 from __future__ import annotations
 
-from datetime import datetime
 from email import message_from_bytes, policy
 from zoneinfo import ZoneInfo
 
@@ -10,7 +9,7 @@ import pytest
 from forum.extensions import db
 from forum.models import OutboxMessage, Registration, RegistrationStatus
 from forum.services import events
-from tests.conftest import make_event
+from tests.conftest import future_wall, make_event
 
 PERSON = {"name": "Ada Lovelace", "email": "ada@example.org", "organisation": "Analytical Engines",
           "timezone": "Europe/Amsterdam"}
@@ -19,7 +18,7 @@ PERSON = {"name": "Ada Lovelace", "email": "ada@example.org", "organisation": "A
 @pytest.fixture
 def open_event(organiser):
     event = make_event(organiser, slug="open", capacity=2,
-                       start=datetime(2027, 5, 6, 16, 0), end=datetime(2027, 5, 6, 18, 0))
+                       start=future_wall(16), end=future_wall(18))
     events.change_status(event, "publish")
     return event
 
@@ -65,8 +64,10 @@ def test_database_refuses_a_second_seat(app, open_event):
 def test_times_in_the_message_are_in_the_registrants_zone(client, open_event):
     _register(client)
     body = _body(OutboxMessage.query.one())
-    start = datetime(2027, 5, 6, 16, 0, tzinfo=ZoneInfo("Asia/Taipei")).astimezone(ZoneInfo("Europe/Amsterdam"))
-    assert f"Thu 6 May 2027 {start:%H:%M} (UTC+02:00)" in body and "16:00 (UTC+08:00) in Asia/Taipei" in body
+    start = future_wall(16).replace(tzinfo=ZoneInfo("Asia/Taipei")).astimezone(ZoneInfo("Europe/Amsterdam"))
+    offset = start.utcoffset().total_seconds() / 3600
+    expected = f"{start:%a} {start.day} {start:%b %Y} {start:%H:%M} (UTC+{offset:02.0f}:00)"
+    assert expected in body and "16:00 (UTC+08:00) in Asia/Taipei" in body
 
 
 @pytest.mark.parametrize("changes, field, message", [
@@ -83,7 +84,7 @@ def test_bad_fields_are_422_per_field(client, open_event, changes, field, messag
 
 
 def test_closed_events_are_409(client, organiser, open_event):
-    make_event(organiser, slug="draft", start=datetime(2027, 5, 6, 16, 0), end=datetime(2027, 5, 6, 18, 0))
+    make_event(organiser, slug="draft", start=future_wall(16), end=future_wall(18))
     assert _register(client, slug="draft").status_code == 404  # not public at all
     events.change_status(open_event, "cancel")
     response = _register(client)

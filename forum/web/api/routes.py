@@ -59,7 +59,7 @@ def get_event(slug: str, tz: str | None = None):
     """
     organiser = bearer_organiser()
     event = events.public_event(slug, organiser)
-    return _ready(_detail(event, organiser in event.organisers, tz))
+    return _ready(_detail(event, organiser is not None and organiser in event.organisers, tz))
 
 
 def _detail(event, for_organiser: bool, zone: str | None = None) -> dict:
