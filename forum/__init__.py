@@ -38,12 +38,13 @@ def configure(app: Flask, config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from forum import models  # noqa: F401  (mappers must be known before use)
-    from forum.extensions import csrf, db, login_manager, migrate
+    from forum.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in to manage your events."
 

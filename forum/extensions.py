@@ -1,4 +1,6 @@
 """Unbound extension singletons; create_app() binds them, so imports never cycle."""
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -25,3 +27,5 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 api = Api()
+# No default limits: each form or endpoint that invites abuse names its own.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -28,8 +28,17 @@ RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 
-def new_message(recipient: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
-    """A plain message from MAIL_FROM; callers may add parts before queueing."""
+def new_message(
+    recipient: str, subject: str, text: str, html: str | None = None,
+    calendar: bytes | None = None, method: str | None = None,
+) -> EmailMessage:
+    """A message from MAIL_FROM: text, optional HTML, optional invitation.
+
+    An invitation follows RFC 6047 as Gmail and Outlook expect it: the
+    calendar is the last alternative, `text/calendar; method=...`, and the
+    same bytes ride along as an `invite.ics` attachment. Both are given as
+    bytes (base64 on the wire) so icalendar's CRLF line ends survive.
+    """
     sender = current_app.config["MAIL_FROM"]
     message = EmailMessage(policy=policy.SMTP)
     message["From"] = sender
@@ -40,6 +49,11 @@ def new_message(recipient: str, subject: str, text: str, html: str | None = None
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
+    if calendar is not None:
+        message.add_alternative(
+            calendar, maintype="text", subtype="calendar", params={"method": method, "charset": "UTF-8"}
+        )
+        message.add_attachment(calendar, maintype="application", subtype="ics", filename="invite.ics")
     return message
 
 

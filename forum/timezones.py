@@ -201,6 +201,46 @@ def format_datetime(instant: datetime, zone_name: str) -> str:
     return f"{format_day(local.date())} {local:%H:%M} (UTC{format_offset(local.utcoffset())})"
 
 
+@dataclass(frozen=True)
+class Observance:
+    """A stretch of one UTC offset, as a VTIMEZONE describes it.
+
+    `onset` is the wall-clock time (under `offset_from`) at which it begins.
+    """
+
+    onset: datetime
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+    is_dst: bool
+
+
+def observances(zone_name: str, start: datetime, end: datetime) -> list[Observance]:
+    """The offsets `zone_name` uses between two instants, for a VTIMEZONE.
+
+    The first entry is the offset in force at `start` (its onset is the last
+    change before it, or 1970 for a zone that never changed); then one entry
+    per change up to `end`. A narrow window keeps calendar clients (Outlook
+    reduces a VTIMEZONE to one yearly rule) on the rules the event needs.
+    """
+    zone = get_zone(zone_name)
+    changes = list(zip(getattr(zone, "_utc_transition_times", []), getattr(zone, "_transition_info", [])))
+    naive_start, naive_end = to_utc(start).replace(tzinfo=None), to_utc(end).replace(tzinfo=None)
+    before = [i for i, (at, _) in enumerate(changes) if at <= naive_start]
+    first = before[-1] if before else None
+    inside = [i for i, (at, _) in enumerate(changes) if naive_start < at <= naive_end]
+    result = []
+    for i in ([first] if first is not None else []) + inside:
+        at, (offset, dst, name) = changes[i]
+        previous = changes[i - 1][1][0] if i > 0 else offset
+        result.append(Observance(at + previous, previous, offset, name, bool(dst)))
+    if not result:
+        local = to_zone(start, zone_name)
+        offset = local.utcoffset()
+        result.append(Observance(datetime(1970, 1, 1), offset, offset, local.tzname(), bool(local.dst())))
+    return result
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 

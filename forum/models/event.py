@@ -5,8 +5,9 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import false
 
 from forum.extensions import db
 from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
@@ -38,6 +39,11 @@ class Event(db.Model):
         CheckConstraint("end_utc > start_utc", name="ends_after_start"),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        CheckConstraint(
+            "registration_closes_utc IS NULL OR registration_opens_utc IS NULL"
+            " OR registration_closes_utc > registration_opens_utc",
+            name="registration_closes_after_opening",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +58,10 @@ class Event(db.Model):
     livestream_url: Mapped[str] = mapped_column(String(500), default="")
     join_url: Mapped[str] = mapped_column(String(500), default="")
     capacity: Mapped[int | None] = mapped_column(Integer)
+    # Without times, registration is open from publication until the event ends.
+    registration_opens_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approval_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[EventStatus] = mapped_column(
         enum_column(EventStatus, "event_status"), default=EventStatus.DRAFT, index=True
     )

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # relationships name the other aggregates as strings
 
 
 class RegistrationStatus(enum.Enum):
+    PENDING = "pending"  # waits for the organiser's approval
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
@@ -47,8 +48,32 @@ class Registration(db.Model):
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, "registration_status"))
     waitlist_position: Mapped[int | None] = mapped_column(Integer)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped["Event"] = relationship()
+    links: Mapped[list["RegistrationLink"]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def since(self) -> datetime:
+        return self.status_changed_at or self.created_at
+
+
+class RegistrationLink(db.Model):
+    """One secret link to an attendee's page; only its hash is kept.
+
+    Asking again with the same e-mail mails a new link rather than replacing
+    the old one, so a calendar already subscribed to the old feed keeps working.
+    """
+
+    __tablename__ = "registration_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    registration: Mapped[Registration] = relationship(back_populates="links")

@@ -1,19 +1,27 @@
-"""Attendees take a seat, or a place on the waitlist, never a seat twice."""
+"""Attendees take a seat, or a place on the waitlist, never a seat twice; they
+change their details or cancel; organisers approve, promote and remove.
+
+Every change that frees or takes a seat runs under the event's lock, so the
+seat count read is the seat count written (see `_lock_event`).
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
-from forum import mail, timezones
+from forum import timezones
 from forum.extensions import db
-from forum.models import Event, EventStatus, Registration, RegistrationStatus
-from forum.services.errors import Conflict
-from forum.services.tokens import new_token
+from forum.models import Event, EventStatus, Registration, RegistrationLink, RegistrationStatus
+from forum.services import invitations
+from forum.services.errors import Conflict, Invalid, NotFound
+from forum.services.tokens import hash_token, new_token
 from forum.services.validation import Checker
 
 LANGUAGES = {"en": "English", "zh-Hant": "繁體中文"}
+Status = RegistrationStatus
 
 
 @dataclass
@@ -32,13 +40,13 @@ class RegistrationInput:
 class Outcome:
     registration: Registration
     created: bool
+    token: str  # the new secret link: shown once, to whoever just registered
 
 
-def _checked(data: RegistrationInput) -> dict:
+def _checked(data: RegistrationInput, with_email: bool = True) -> dict:
     check = Checker()
     values = {
         "name": check.text("name", data.name, 200),
-        "email": check.email("email", data.email),
         "organisation": check.text("organisation", data.organisation, 200, required=False),
         "city": check.text("city", data.city, 100, required=False),
         "country": check.text("country", data.country, 100, required=False),
@@ -46,19 +54,28 @@ def _checked(data: RegistrationInput) -> dict:
         "language": data.language or "en",
         "consent": bool(data.consent),
     }
+    if with_email:
+        values["email"] = check.email("email", data.email)
     if values["language"] not in LANGUAGES:
         check.fail("language", f"“{data.language}” is not offered; choose one of: {', '.join(LANGUAGES)}.")
     check.raise_if_any()
     return values
 
 
-def _refuse_if_closed(event: Event) -> None:
+def closed_reason(event: Event, now: datetime | None = None) -> str | None:
+    """Why the event takes no registrations now, in words for the attendee; None when open."""
+    now = now or timezones.now_utc()
     if event.status is EventStatus.CANCELLED:
-        raise Conflict("This event has been cancelled; it takes no registrations.")
+        return "This event has been cancelled; it takes no registrations."
     if event.status is not EventStatus.PUBLISHED:
-        raise Conflict("This event is not open for registration.")
-    if event.end_utc <= timezones.now_utc():
-        raise Conflict("This event is over; it takes no registrations.")
+        return "This event is not open for registration yet."
+    if event.end_utc <= now:
+        return "This event is over; it takes no registrations."
+    if event.registration_opens_utc and now < event.registration_opens_utc:
+        return f"Registration opens on {timezones.format_datetime(event.registration_opens_utc, event.timezone)}."
+    if event.registration_closes_utc and now >= event.registration_closes_utc:
+        return f"Registration closed on {timezones.format_datetime(event.registration_closes_utc, event.timezone)}."
+    return None
 
 
 def _lock_event(event: Event) -> None:
@@ -77,31 +94,65 @@ def _existing(event: Event, email: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.event_id == event.id, Registration.email == email))
 
 
-def register_attendee(event: Event, data: RegistrationInput) -> Outcome:
-    """A seat if one is free, else the next place on the waitlist.
+def _new_link(registration: Registration) -> str:
+    token, token_hash = new_token()
+    registration.links.append(RegistrationLink(token_hash=token_hash))
+    return token
 
-    The same e-mail again gets its registration back (and its message
-    again), never a second seat; the database's unique index decides
-    when two such requests race.
+
+def confirmed_count(event: Event) -> int:
+    return db.session.scalar(
+        select(func.count()).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
+    )
+
+
+def _has_seat(event: Event) -> bool:
+    return event.capacity is None or confirmed_count(event) < event.capacity
+
+
+def _set_status(registration: Registration, status: RegistrationStatus, position: int | None = None) -> None:
+    registration.status, registration.waitlist_position = status, position
+    registration.status_changed_at = timezones.now_utc()
+
+
+def _join_queue(registration: Registration) -> None:
+    last = db.session.scalar(
+        select(func.max(Registration.waitlist_position)).where(Registration.event_id == registration.event_id)
+    )
+    _set_status(registration, Status.WAITLISTED, (last or 0) + 1)
+
+
+def _seat_or_queue(event: Event, registration: Registration) -> None:
+    if _has_seat(event):
+        _set_status(registration, Status.CONFIRMED)
+    else:
+        _join_queue(registration)
+
+
+def register_attendee(event: Event, data: RegistrationInput) -> Outcome:
+    """A seat if one is free, else the next place on the waitlist (or, when the
+    organiser approves each registration, a pending request).
+
+    The same e-mail again gets its registration back with a fresh link by
+    e-mail, never a second seat; the database's unique index decides when
+    two such requests race. A cancelled registration is taken up again.
     """
     values = _checked(data)
-    _refuse_if_closed(event)
+    reason = closed_reason(event)
+    if reason:
+        raise Conflict(reason)
     _lock_event(event)
     existing = _existing(event, values["email"])
-    if existing is not None:
-        _queue_message(existing)
-        db.session.commit()
-        return Outcome(existing, created=False)
-    registration = Registration(event_id=event.id, **values)
-    confirmed = db.session.scalar(
-        select(func.count()).where(Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
-    )
-    if event.capacity is None or confirmed < event.capacity:
-        registration.status = RegistrationStatus.CONFIRMED
+    if existing is not None and existing.status is not Status.CANCELLED:
+        return _again(existing)
+    registration = existing or Registration(event_id=event.id, event=event, email=values["email"])
+    for name, value in values.items():
+        setattr(registration, name, value)
+    if event.approval_required:
+        _set_status(registration, Status.PENDING)
     else:
-        last = db.session.scalar(select(func.max(Registration.waitlist_position)).where(Registration.event_id == event.id))
-        registration.status, registration.waitlist_position = RegistrationStatus.WAITLISTED, (last or 0) + 1
-    _, registration.token_hash = new_token()
+        _seat_or_queue(event, registration)
+    token = _new_link(registration)
     db.session.add(registration)
     try:
         db.session.flush()
@@ -110,10 +161,52 @@ def register_attendee(event: Event, data: RegistrationInput) -> Outcome:
         existing = _existing(event, values["email"])
         if existing is None:
             raise
-        return Outcome(existing, created=False)
-    _queue_message(registration)
+        return _again(existing)
+    _tell(registration, token)
     db.session.commit()
-    return Outcome(registration, created=True)
+    return Outcome(registration, created=True, token=token)
+
+
+def _again(registration: Registration) -> Outcome:
+    token = _new_link(registration)
+    _tell(registration, token)
+    db.session.commit()
+    return Outcome(registration, created=False, token=token)
+
+
+def _tell(registration: Registration, token: str | None = None, promoted: bool = False) -> None:
+    """Mail where the registration stands now, with a new link to its page."""
+    db.session.flush()
+    rank = waitlist_rank(registration) if registration.status is Status.WAITLISTED else None
+    invitations.send_status(registration, token or _new_link(registration), promoted, rank)
+
+
+def by_token(token: str) -> Registration:
+    """The registration behind a secret link; a wrong link is a friendly 404."""
+    registration = db.session.scalar(
+        select(Registration).join(RegistrationLink).where(RegistrationLink.token_hash == hash_token(token or ""))
+    )
+    if registration is None:
+        raise NotFound(
+            "This registration link is not known. Use the link in your latest e-mail, "
+            "or register again with the same address to receive a fresh one."
+        )
+    return registration
+
+
+def as_input(registration: Registration) -> RegistrationInput:
+    return RegistrationInput(**{
+        name: getattr(registration, name)
+        for name in ("name", "email", "organisation", "city", "country", "timezone", "language", "consent")
+    })
+
+
+def update_details(registration: Registration, data: RegistrationInput) -> Registration:
+    """Name, organisation, place, zone and language; the e-mail is the seat's identity and stays."""
+    for name, value in _checked(data, with_email=False).items():
+        setattr(registration, name, value)
+    db.session.commit()
+    return registration
 
 
 def waitlist_rank(registration: Registration) -> int:
@@ -121,32 +214,161 @@ def waitlist_rank(registration: Registration) -> int:
     return 1 + db.session.scalar(
         select(func.count()).where(
             Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.status == Status.WAITLISTED,
             Registration.waitlist_position < registration.waitlist_position,
         )
     )
 
 
-def _queue_message(registration: Registration) -> None:
-    """Plain confirmation or waitlist message.
-
-    Still to come (registration issue): the calendar invitation and the link
-    to the attendee's own page, which needs that page first.
-    """
-    event = registration.event
-    zone = registration.timezone
-    when = (
-        f"{timezones.format_datetime(event.start_utc, zone)} – {timezones.format_time(event.end_utc, zone)} ({zone}), "
-        f"that is {timezones.format_datetime(event.start_utc, event.timezone)} in {event.timezone}"
-    )
-    if registration.status is RegistrationStatus.CONFIRMED:
-        subject = f"Registered: {event.title}"
-        body = f"Dear {registration.name},\n\nyou have a seat at “{event.title}”, {when}.\n"
-    else:
-        subject = f"Waitlist: {event.title}"
-        body = (
-            f"Dear {registration.name},\n\n“{event.title}” ({when}) is full. You are on the waitlist, "
-            f"number {waitlist_rank(registration)}; we will write when a seat frees up.\n"
+def _fill_seats(event: Event) -> list[Registration]:
+    """Promote from the waitlist, first come first served, while seats are free."""
+    promoted = []
+    while _has_seat(event):
+        first = db.session.scalar(
+            select(Registration)
+            .where(Registration.event_id == event.id, Registration.status == Status.WAITLISTED)
+            .order_by(Registration.waitlist_position)
+            .limit(1)
         )
-    kind = f"registration-{registration.status.value}"
-    mail.queue(mail.new_message(registration.email, subject, body), kind, event.id)
+        if first is None:
+            break
+        _set_status(first, Status.CONFIRMED)
+        _tell(first, promoted=True)
+        promoted.append(first)
+    return promoted
+
+
+def fill_seats(event: Event) -> list[Registration]:
+    """After the organiser raises the capacity: the waitlist moves up, in order."""
+    _lock_event(event)
+    promoted = _fill_seats(event)
+    db.session.commit()
+    return promoted
+
+
+def _cancel(registration: Registration, by_organiser: bool) -> None:
+    if registration.status is Status.CANCELLED:
+        raise Conflict(f"This registration was already cancelled on {_since(registration)}.")
+    event = registration.event
+    _lock_event(event)
+    was_confirmed = registration.status is Status.CONFIRMED
+    _set_status(registration, Status.CANCELLED)
+    registration.sequence += 1
+    db.session.flush()
+    invitations.send_cancellation(registration, _new_link(registration), was_confirmed, by_organiser)
+    if was_confirmed:
+        _fill_seats(event)
+    db.session.commit()
+
+
+def cancel(registration: Registration) -> None:
+    """The attendee gives up their seat (or place); the next in line gets it."""
+    _cancel(registration, by_organiser=False)
+
+
+def remove(registration: Registration) -> None:
+    """The organiser takes someone off the list; they are told, and the queue moves."""
+    _cancel(registration, by_organiser=True)
+
+
+def approve(registration: Registration) -> None:
+    """A pending request becomes a seat, or a place on the waitlist when full."""
+    if registration.status is not Status.PENDING:
+        raise Conflict(f"{registration.name} is {registration.status.value}, not waiting for approval.")
+    _lock_event(registration.event)
+    _seat_or_queue(registration.event, registration)
+    _tell(registration, promoted=True)
+    db.session.commit()
+
+
+def promote(registration: Registration) -> bool:
+    """Give a waiting person a seat now, ahead of the queue.
+
+    When the event is full, the organiser's decision adds a seat: capacity
+    rises by one rather than being exceeded. Returns whether it rose.
+    """
+    if registration.status not in (Status.WAITLISTED, Status.PENDING):
+        raise Conflict(f"{registration.name} is {registration.status.value}; only waiting people can be promoted.")
+    event = registration.event
+    _lock_event(event)
+    raised = not _has_seat(event)
+    if raised:
+        event.capacity += 1
+    _set_status(registration, Status.CONFIRMED)
+    _tell(registration, promoted=True)
+    db.session.commit()
+    return raised
+
+
+def _since(registration: Registration) -> str:
+    return timezones.format_datetime(registration.since, registration.timezone)
+
+
+# Organisers' view ----------------------------------------------------------
+
+@dataclass
+class Counts:
+    by_status: dict[str, int]
+    by_country: list[tuple[str, int]] = field(default_factory=list)
+    by_timezone: list[tuple[str, int]] = field(default_factory=list)
+
+
+def counts(event: Event) -> Counts:
+    """Totals per status, and where the people still coming are."""
+    found = dict(db.session.execute(
+        select(Registration.status, func.count()).where(Registration.event_id == event.id).group_by(Registration.status)
+    ).all())
+    by_status = {status.value: found.get(status, 0) for status in Status}
+    coming = (Registration.event_id == event.id, Registration.status != Status.CANCELLED)
+
+    def grouped(column):
+        rows = db.session.execute(
+            select(column, func.count()).where(*coming).group_by(column).order_by(func.count().desc(), column)
+        )
+        return [(value or "(not given)", count) for value, count in rows]
+
+    return Counts(by_status, grouped(Registration.country), grouped(Registration.timezone))
+
+
+def listing(event: Event, query: str = "", status: str = "", page: int = 1, per_page: int | None = None):
+    """Registrations matching a search in name, e-mail, organisation, city or
+    country, and a status; oldest first. Returns (rows, total)."""
+    conditions = [Registration.event_id == event.id]
+    if status:
+        if status not in {s.value for s in Status}:
+            raise Invalid({"status": f"“{status}” is not a status; use one of: {', '.join(s.value for s in Status)}."})
+        conditions.append(Registration.status == Status(status))
+    if query.strip():
+        pattern = f"%{query.strip().lower()}%"
+        conditions.append(or_(*(
+            func.lower(column).like(pattern)
+            for column in (Registration.name, Registration.email, Registration.organisation,
+                           Registration.city, Registration.country)
+        )))
+    total = db.session.scalar(select(func.count()).where(*conditions))
+    rows = select(Registration).where(*conditions).order_by(Registration.created_at, Registration.id)
+    if per_page:
+        rows = rows.limit(per_page).offset((page - 1) * per_page)
+    return db.session.scalars(rows).all(), total
+
+
+def registration_of(event: Event, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        raise NotFound("No such registration for this event.")
+    return registration
+
+
+def message_confirmed(event: Event, subject: str, body: str) -> int:
+    """Queue one e-mail per confirmed attendee, each with their own link."""
+    check = Checker()
+    subject = check.text("subject", subject, 200)
+    body = check.text("body", body, 20000)
+    check.raise_if_any()
+    people = db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
+    ).all()
+    for registration in people:
+        invitations.send_message(registration, _new_link(registration), subject, body)
+    db.session.commit()
+    return len(people)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, TooManyRequests
 
 from forum import timezones
 from forum.services.errors import ServiceError
@@ -16,6 +16,8 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return jsonify(body), status
+    if request.path.endswith(".ics"):  # a calendar client shows text, not a page
+        return message + "\n", status, {"Content-Type": "text/plain; charset=utf-8"}
     return render_template("errors/error.html", status=status, message=message, fields=fields or {}), status
 
 
@@ -55,6 +57,13 @@ def handle_http(error: HTTPException):
     return response
 
 
+def handle_rate_limit(error: TooManyRequests):
+    """Say plainly what happened and when to try again; keep the limiter's headers."""
+    message = (f"Too many attempts from your address ({error.description}). "
+               "Please wait a minute and try again; what you typed is not lost if you go back.")
+    return error_response(429, "too_many_requests", message)
+
+
 def handle_service(error: ServiceError):
     return error_response(error.status, error.code, error.message, error.fields)
 
@@ -72,6 +81,7 @@ def handle_unexpected(error: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http)
+    app.register_error_handler(TooManyRequests, handle_rate_limit)
     app.register_error_handler(ServiceError, handle_service)
     app.register_error_handler(timezones.UnknownTimezone, handle_zone)
     app.register_error_handler(Exception, handle_unexpected)

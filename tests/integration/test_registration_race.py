@@ -44,7 +44,7 @@ def race_app(pg_cluster):
 def gunicorn(race_app):
     app, _ = race_app
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "race",
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "race", "REGISTRATION_RATE_LIMIT": "100000 per minute",
            "MAIL_SERVER": ""}
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", "4", "--bind", f"127.0.0.1:{port}",

@@ -1,26 +1,33 @@
-"""Public registration endpoint: anyone may take a seat, no token needed."""
+"""Registrations: anyone may take a seat; the event's organisers list them."""
 from __future__ import annotations
 
 from flask import jsonify
 from flask_smorest import Blueprint
 
-from forum.services import events, registrations
+from forum import timezones
+from forum.extensions import limiter
+from forum.services import events, invitations, registrations
 from forum.services.registrations import RegistrationInput
-from forum.web.api.schemas import RegistrationIn, RegistrationOut
+from forum.web.api.auth import require_organiser
+from forum.web.api.schemas import RegistrationIn, RegistrationListQuery, RegistrationOut, RegistrationPageOut
+from forum.web.limits import registration_limit
 
 blp = Blueprint("api_registrations", __name__, url_prefix="/api/v1", description="Registrations")
 
 
 @blp.route("/events/<slug>/registrations", methods=["POST"])
+@limiter.limit(registration_limit)
 @blp.arguments(RegistrationIn)
 @blp.response(201, RegistrationOut)
 @blp.alt_response(200, schema=RegistrationOut, description="The same e-mail was already registered")
-@blp.alt_response(409, description="The event is cancelled, over or not published")
+@blp.alt_response(409, description="The event is cancelled, over, not published or not open yet")
+@blp.alt_response(429, description="Too many registrations from this address; see Retry-After")
 def register(payload: dict, slug: str):
     """Take a seat, or a place on the waitlist when the event is full.
 
     The same e-mail again (case and spaces ignored) returns the existing
-    registration with 200 and re-sends its message: never a second seat.
+    registration with 200 and e-mails its link again: never a second seat,
+    and never the link to someone who merely knows the address.
     """
     outcome = registrations.register_attendee(events.public_event(slug), RegistrationInput(**payload))
     registration = outcome.registration
@@ -29,4 +36,29 @@ def register(payload: dict, slug: str):
         "name": registration.name, "email": registration.email, "timezone": registration.timezone,
         "event": slug,
     }
+    if outcome.created:
+        body["manage_url"] = invitations.page_url(outcome.token)
     return jsonify(body), 201 if outcome.created else 200
+
+
+@blp.route("/events/<slug>/registrations", methods=["GET"])
+@blp.arguments(RegistrationListQuery, location="query", as_kwargs=True)
+@blp.response(200, RegistrationPageOut)
+@blp.doc(security=[{"bearerAuth": []}])
+def list_registrations(slug: str, page: int, per_page: int, status: str, q: str):
+    """The event's registrations, oldest first, for its organisers (bearer token)."""
+    event = events.organiser_event(require_organiser(), slug)
+    rows, total = registrations.listing(event, q, status, page, per_page)
+    return jsonify({
+        "registrations": [
+            {
+                "id": r.id, "name": r.name, "email": r.email, "organisation": r.organisation, "city": r.city,
+                "country": r.country, "timezone": r.timezone, "language": r.language, "consent": r.consent,
+                "status": r.status.value, "waitlist_position": r.waitlist_position,
+                "registered_at": timezones.utc_isoformat(r.created_at),
+            }
+            for r in rows
+        ],
+        "page": page, "per_page": per_page, "total": total,
+        "counts": registrations.counts(event).by_status,
+    })

@@ -151,11 +151,48 @@ class RegistrationIn(Schema):
     consent = fields.Boolean(metadata={"description": "May be contacted about this event"})
 
 
+STATUSES = ["pending", "confirmed", "waitlisted", "cancelled"]
+
+
 class RegistrationOut(Schema):
-    status = fields.String(required=True, validate=validate.OneOf(["confirmed", "waitlisted", "cancelled"]))
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     waitlist_position = fields.Integer(allow_none=True, required=True,
                                        metadata={"description": "Place in the queue when waitlisted"})
     name = fields.String(required=True)
     email = fields.String(required=True)
     timezone = fields.String(required=True)
     event = fields.String(required=True, metadata={"description": "The event's slug"})
+    manage_url = fields.String(metadata={
+        "description": "The attendee's own page; only in the 201 answer to whoever registered. "
+                       "A repeated registration gets its link by e-mail instead."})
+
+
+class RegistrationListQuery(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    status = fields.String(load_default="", validate=validate.OneOf(["", *STATUSES]))
+    q = fields.String(load_default="", metadata={"description": "Search name, e-mail, organisation, city, country"})
+
+
+class RegistrationRowOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+    organisation = fields.String(required=True)
+    city = fields.String(required=True)
+    country = fields.String(required=True)
+    timezone = fields.String(required=True)
+    language = fields.String(required=True)
+    consent = fields.Boolean(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    waitlist_position = fields.Integer(allow_none=True, required=True)
+    registered_at = fields.String(required=True, metadata={"description": "UTC, ISO 8601"})
+
+
+class RegistrationPageOut(Schema):
+    registrations = fields.List(fields.Nested(RegistrationRowOut), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                         metadata={"description": "Registrations per status, for the whole event"})

@@ -5,8 +5,9 @@ from flask import make_response, render_template, request
 from flask_login import current_user
 
 from forum import planning, timezones
-from forum.services import agenda, events
+from forum.services import agenda, events, registrations
 from forum.web.public import bp
+from forum.web.public.forms import RegistrationForm
 from forum.web.zone import page_zone, remember
 
 
@@ -28,10 +29,23 @@ def index():
 @bp.get("/events/<slug>/")
 def event_page(slug: str):
     event = events.public_event(slug, current_user if current_user.is_authenticated else None)
+    return render_event_page(event)
+
+
+def render_event_page(event, form: RegistrationForm | None = None, closed: str | None = None, status: int = 200):
+    """The agenda in the viewer's zone, with the registration form (or why it is closed)."""
     zone, zone_error = page_zone(event.timezone)
     now = timezones.now_utc()
     days = planning.agenda_days(agenda.agenda_view(event), zone.name, event.timezone, now)
-    return _page("public/event.html", zone, zone_error, event=event, days=days, now=now)
+    if form is None:
+        form = RegistrationForm(data={"timezone": zone.name})
+    response = _page(
+        "public/event.html", zone, zone_error, event=event, days=days, now=now, form=form,
+        closed=closed or registrations.closed_reason(event, now),
+    )
+    if status != 200:
+        response.status_code = status
+    return response
 
 
 @bp.get("/healthz")
