@@ -12,13 +12,12 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from forum import timezones
+from forum import spreadsheets, timezones
 from forum.models import SlotKind
 
 COLUMNS = ["date", "start", "end", "title", "kind", "track", "speakers", "end_date"]
 REQUIRED = {"date", "start", "end", "title"}
 MAX_ROWS = 1000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _KIND_ALIASES = {k.label.lower(): k.value for k in SlotKind} | {"q & a": "qa", "q&a": "qa"}
 
 
@@ -56,7 +55,7 @@ def read(raw: bytes | str) -> Parsed:
             if len(parsed.rows) >= MAX_ROWS:
                 parsed.problems.append(f"The file has more than {MAX_ROWS} rows; split it.")
                 break
-            cells = {k: _unneutralise((v or "").strip()) for k, v in record.items() if k in COLUMNS}
+            cells = {k: spreadsheets.unneutralise((v or "").strip()) for k, v in record.items() if k in COLUMNS}
             if not any(cells.values()):
                 continue
             extra = record.get(None)
@@ -99,32 +98,14 @@ def slot_fields(cells: dict) -> dict:
     }
 
 
-def _neutralise(text: str) -> str:
-    """Keep spreadsheets from running a cell as a formula."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def _unneutralise(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text
-
-
 def write(slots, zone: str) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for slot in slots:
+    def row(slot) -> list[str]:
         start = timezones.local_naive(slot.start_utc, zone)
         end = timezones.local_naive(slot.end_utc, zone)
         speakers = "; ".join(link.speaker.name for link in slot.speaker_links) or slot.speakers_text
-        writer.writerow([
-            start.date().isoformat(),
-            f"{start:%H:%M}",
-            f"{end:%H:%M}",
-            _neutralise(slot.title),
-            slot.kind.value,
-            _neutralise(slot.track),
-            _neutralise(speakers),
-            end.date().isoformat() if end.date() != start.date() else "",
-        ])
-    return out.getvalue()
+        return [
+            start.date().isoformat(), f"{start:%H:%M}", f"{end:%H:%M}", slot.title, slot.kind.value, slot.track,
+            speakers, end.date().isoformat() if end.date() != start.date() else "",
+        ]
 
+    return spreadsheets.csv_text(COLUMNS, (row(slot) for slot in slots))

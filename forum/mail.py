@@ -19,6 +19,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from forum import timezones
 from forum.extensions import db
@@ -191,6 +192,14 @@ def counts(event_id: int | None = None) -> dict[str, int]:
         query = query.where(OutboxMessage.event_id == event_id)
     found = {status.value: count for status, count in db.session.execute(query)}
     return {status.value: found.get(status.value, 0) for status in OutboxStatus}
+
+
+def messages(event_id: int, status: str = "", limit: int = 500) -> list[OutboxMessage]:
+    """An event's messages, newest first, without their bodies' bytes."""
+    query = select(OutboxMessage).options(defer(OutboxMessage.message)).where(OutboxMessage.event_id == event_id)
+    if status in {s.value for s in OutboxStatus}:
+        query = query.where(OutboxMessage.status == OutboxStatus(status))
+    return db.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)).all()
 
 
 def work(interval: float, once: bool, log=print) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from forum import planning, timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Organiser, Slot, SlotSpeaker, event_organisers
+from forum.services import registrations
 from forum.services.errors import Conflict, NotFound
 from forum.services.validation import Checker
 
@@ -35,6 +36,9 @@ class EventInput:
     livestream_url: str = ""
     join_url: str = ""
     capacity: int | None = None
+    registration_opens: datetime | None = None
+    registration_closes: datetime | None = None
+    approval_required: bool = False
     move_agenda: bool = True
 
 
@@ -45,8 +49,14 @@ def as_input(event: Event) -> EventInput:
         title=event.title, slug=event.slug, description=event.description, timezone=zone,
         start=timezones.local_naive(event.start_utc, zone), end=timezones.local_naive(event.end_utc, zone),
         venue=event.venue, livestream_url=event.livestream_url, join_url=event.join_url,
-        capacity=event.capacity,
+        capacity=event.capacity, approval_required=event.approval_required,
+        registration_opens=_local_or_none(event.registration_opens_utc, zone),
+        registration_closes=_local_or_none(event.registration_closes_utc, zone),
     )
+
+
+def _local_or_none(instant: datetime | None, zone: str) -> datetime | None:
+    return timezones.local_naive(instant, zone) if instant else None
 
 
 def slugify(text: str) -> str:
@@ -88,6 +98,17 @@ def _checked(data: EventInput, event: Event | None) -> dict:
         check.fail("end", "The end must come after the start.")
     if data.capacity is not None and not 1 <= data.capacity <= 1_000_000:
         check.fail("capacity", "Capacity is a number of seats from 1 to 1,000,000, or empty for unlimited.")
+    elif event is not None and data.capacity is not None:
+        taken = registrations.confirmed_count(event)
+        if data.capacity < taken:
+            check.fail("capacity", f"{taken} people already have a seat; the capacity cannot go below that. "
+                                   "Remove registrations first if you must.")
+    values["approval_required"] = bool(data.approval_required)
+    values["registration_opens_utc"] = check.optional_instant("registration_opens", data.registration_opens, zone)
+    values["registration_closes_utc"] = check.optional_instant("registration_closes", data.registration_closes, zone)
+    opens, closes = values["registration_opens_utc"], values["registration_closes_utc"]
+    if opens and closes and closes <= opens:
+        check.fail("registration_closes", "Registration must close after it opens.")
 
     slug = (data.slug or "").strip().lower()
     own_id = event.id if event else None
@@ -139,7 +160,8 @@ def update_event(event: Event, data: EventInput) -> Event:
         event.sequence += 1
     for name, value in values.items():
         setattr(event, name, value)
-    db.session.commit()
+    db.session.flush()
+    registrations.fill_seats(event)  # a raised capacity moves the waitlist up, in order
     return event
 
 

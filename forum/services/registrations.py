@@ -300,6 +300,19 @@ def promote(registration: Registration) -> bool:
     return raised
 
 
+_ACTIONS = {
+    Status.PENDING: ("approve", "remove"),
+    Status.WAITLISTED: ("promote", "remove"),
+    Status.CONFIRMED: ("remove",),
+    Status.CANCELLED: (),
+}
+
+
+def allowed_actions(registration: Registration) -> tuple[str, ...]:
+    """What an organiser may do with a registration now (the buttons they see)."""
+    return _ACTIONS[registration.status]
+
+
 def _since(registration: Registration) -> str:
     return timezones.format_datetime(registration.since, registration.timezone)
 
@@ -372,3 +385,20 @@ def message_confirmed(event: Event, subject: str, body: str) -> int:
         invitations.send_message(registration, _new_link(registration), subject, body)
     db.session.commit()
     return len(people)
+
+
+EXPORT_COLUMNS = [
+    "name", "email", "organisation", "city", "country", "timezone", "language", "consent", "status",
+    "waitlist_position", "registered_utc", "registered_event_time",
+]
+
+
+def export_rows(event: Event, query: str = "", status: str = "") -> list[list]:
+    """The registrations as spreadsheet rows, matching the organiser's filter."""
+    rows, _ = listing(event, query, status)
+    return [
+        [r.name, r.email, r.organisation, r.city, r.country, r.timezone, r.language, "yes" if r.consent else "no",
+         r.status.value, r.waitlist_position if r.waitlist_position is not None else "",
+         timezones.utc_isoformat(r.created_at), timezones.isoformat(r.created_at, event.timezone)]
+        for r in rows
+    ]

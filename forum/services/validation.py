@@ -69,6 +69,10 @@ class Checker:
             self.fail(field, str(error))
         return None
 
+    def optional_instant(self, field: str, local: datetime | None, zone: str | None):
+        """An optional wall-clock time; a repeated hour means its first occurrence."""
+        return None if local is None else self.instant(field, local, zone, 0)
+
     def raise_if_any(self) -> None:
         if self.errors:
             raise Invalid(self.errors, self.choices)

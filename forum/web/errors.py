@@ -1,7 +1,7 @@
 """One answer per error: JSON under /api/, a friendly page elsewhere; never a stack trace."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, TooManyRequests
 
 from forum import timezones
@@ -15,10 +15,10 @@ def wants_json() -> bool:
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-        return jsonify(body), status
+        return make_response(jsonify(body), status)
     if request.path.endswith(".ics"):  # a calendar client shows text, not a page
-        return message + "\n", status, {"Content-Type": "text/plain; charset=utf-8"}
-    return render_template("errors/error.html", status=status, message=message, fields=fields or {}), status
+        return make_response(message + "\n", status, {"Content-Type": "text/plain; charset=utf-8"})
+    return make_response(render_template("errors/error.html", status=status, message=message, fields=fields or {}), status)
 
 
 def _flatten(problems) -> str:
@@ -53,7 +53,7 @@ def handle_http(error: HTTPException):
     code = (error.name or "error").lower().replace(" ", "_")
     response = error_response(error.code or 500, code, message, fields)
     if error.code == 405 and hasattr(error, "valid_methods"):
-        response[0].headers["Allow"] = ", ".join(error.valid_methods or [])
+        response.headers["Allow"] = ", ".join(error.valid_methods or [])
     return response
 
 

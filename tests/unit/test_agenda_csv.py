@@ -1,7 +1,7 @@
 """The CSV format on its own: tolerant reading, safe writing."""
 from __future__ import annotations
 
-from forum import agenda_csv
+from forum import agenda_csv, spreadsheets
 
 
 def test_reads_bom_and_header_case():
@@ -25,9 +25,9 @@ def test_kind_labels_are_understood():
 
 def test_formula_cells_round_trip():
     for text in ["=1+1", "+31 20", "-5", "@SUM(A1)"]:
-        assert agenda_csv._unneutralise(agenda_csv._neutralise(text)) == text
-        assert agenda_csv._neutralise(text).startswith("'")
-    assert agenda_csv._unneutralise("'quoted") == "'quoted"
+        assert spreadsheets.unneutralise(spreadsheets.neutralise(text)) == text
+        assert spreadsheets.neutralise(text).startswith("'")
+    assert spreadsheets.unneutralise("'quoted") == "'quoted"
 
 
 def test_row_limit():

@@ -5,7 +5,6 @@ from flask import jsonify
 from flask_smorest import Blueprint
 
 from forum import timezones
-from forum.extensions import limiter
 from forum.services import events, invitations, registrations
 from forum.services.registrations import RegistrationInput
 from forum.web.api.auth import require_organiser
@@ -16,7 +15,7 @@ blp = Blueprint("api_registrations", __name__, url_prefix="/api/v1", description
 
 
 @blp.route("/events/<slug>/registrations", methods=["POST"])
-@limiter.limit(registration_limit)
+@registration_limit
 @blp.arguments(RegistrationIn)
 @blp.response(201, RegistrationOut)
 @blp.alt_response(200, schema=RegistrationOut, description="The same e-mail was already registered")

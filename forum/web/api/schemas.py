@@ -110,6 +110,11 @@ class EventPatch(WallClockRange):
     livestream_url = fields.String()
     join_url = fields.String()
     capacity = fields.Integer(allow_none=True)
+    registration_opens = WallClock(allow_none=True, metadata={
+        **WALL_CLOCK, "description": "Local time in `timezone` when registration opens; null: when published"})
+    registration_closes = WallClock(allow_none=True, metadata={
+        **WALL_CLOCK, "description": "Local time in `timezone` when registration closes; null: when the event ends"})
+    approval_required = fields.Boolean(metadata={"description": "Organisers approve each registration"})
     move_agenda = fields.Boolean(metadata={"description": "Slots follow a change of start (default true)"})
 
 

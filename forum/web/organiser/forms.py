@@ -1,11 +1,11 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from forum.models import SlotKind
-from forum.web.forms import WallClockRange
+from forum.web.forms import LOCAL_FORMATS, WallClockRange
 
 TZ_HINT = "Type to search, e.g. Taipei or Amsterdam; the current UTC offset is shown beside each name."
 
@@ -19,6 +19,11 @@ class EventForm(WallClockRange, FlaskForm):
     livestream_url = URLField("Public livestream URL")
     join_url = URLField("Private join URL (only confirmed attendees and speakers see it)")
     capacity = IntegerField("Capacity (empty for unlimited)", validators=[Optional()])
+    registration_opens = DateTimeLocalField("Registration opens (empty: when published)", format=LOCAL_FORMATS,
+                                            validators=[Optional()])
+    registration_closes = DateTimeLocalField("Registration closes (empty: when the event ends)",
+                                             format=LOCAL_FORMATS, validators=[Optional()])
+    approval_required = BooleanField("The organisers approve each registration")
     move_agenda = BooleanField("Move the agenda with the event when the start changes", default=True)
 
 
@@ -49,3 +54,8 @@ class OrganiserForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """Buttons that only post (CSRF-protected)."""
+
+
+class MessageForm(FlaskForm):
+    subject = StringField("Subject")
+    body = TextAreaField("Message (blank lines separate paragraphs)")

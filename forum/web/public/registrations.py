@@ -10,7 +10,6 @@ from dataclasses import asdict
 from flask import Response, flash, make_response, redirect, render_template, request, url_for
 
 from forum import calendar, planning, timezones
-from forum.extensions import limiter
 from forum.services import agenda, events, invitations, registrations
 from forum.services.errors import Conflict
 from forum.services.registrations import RegistrationInput
@@ -29,7 +28,7 @@ def _private(response: Response) -> Response:
 
 
 @bp.post("/events/<slug>/register")
-@limiter.limit(registration_limit)
+@registration_limit
 def register(slug: str):
     event = events.public_event(slug)
     form = RegistrationForm()
@@ -86,9 +85,12 @@ def update_registration(token: str):
     return _page(token, registration, form, 422)
 
 
-@bp.post("/registrations/<token>/cancel")
+@bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
 def cancel_registration(token: str):
+    """Only a POST cancels; a GET (a link scanner, a typed address) shows the page."""
     registration = registrations.by_token(token)
+    if request.method == "GET":
+        return _private(redirect(url_for("public.registration_page", token=token)))
     if not CancelForm().validate_on_submit():
         flash("The form expired; press the button again.", "error")
     else:

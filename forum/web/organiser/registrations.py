@@ -1,0 +1,102 @@
+"""Who is coming: the registrations of an event, their exports, a message to all
+confirmed attendees, and the state of the event's e-mail."""
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forum import mail, spreadsheets
+from forum.services import events, registrations
+from forum.services.errors import Conflict, Invalid
+from forum.web.forms import show_errors, status_of
+from forum.web.organiser import bp
+from forum.web.organiser.forms import ActionForm, MessageForm
+
+PER_PAGE = 100
+
+
+def _filters() -> tuple[str, str]:
+    return request.args.get("q", ""), request.args.get("status", "")
+
+
+@bp.get("/events/<slug>/registrations")
+def registrations_page(slug: str):
+    event = events.organiser_event(current_user, slug)
+    query, status = _filters()
+    page = max(request.args.get("page", 1, type=int), 1)
+    try:
+        rows, total = registrations.listing(event, query, status, page, PER_PAGE)
+        error = None
+    except Invalid as problem:
+        rows, total, error = [], 0, problem.fields["status"]
+    return render_template(
+        "organiser/registrations.html", event=event, rows=rows, total=total, page=page, per_page=PER_PAGE,
+        query=query, status=status, error=error, counts=registrations.counts(event),
+        statuses=[s.value for s in registrations.Status], action_form=ActionForm(),
+        actions_for=registrations.allowed_actions,
+    ), 422 if error else 200
+
+
+@bp.post("/events/<slug>/registrations/<int:registration_id>/<any(approve, promote, remove):action>")
+def registration_action(slug: str, registration_id: int, action: str):
+    event = events.organiser_event(current_user, slug)
+    registration = registrations.registration_of(event, registration_id)
+    if not ActionForm().validate_on_submit():
+        flash("The form expired; try again.", "error")
+    else:
+        try:
+            outcome = getattr(registrations, action)(registration)
+            done = {"approve": "approved", "promote": "given a seat", "remove": "removed"}[action]
+            note = f" The capacity rose to {event.capacity} to make room." if outcome is True else ""
+            flash(f"{registration.name} {done}; they have been e-mailed.{note}")
+        except Conflict as error:
+            flash(error.message, "error")
+    return redirect(url_for("organiser.registrations_page", slug=slug, **request.args))
+
+
+@bp.get("/events/<slug>/registrations.<any(csv, xlsx):kind>")
+def export_registrations(slug: str, kind: str):
+    event = events.organiser_event(current_user, slug)
+    rows = registrations.export_rows(event, *_filters())
+    header = registrations.EXPORT_COLUMNS
+    if kind == "csv":
+        body, mimetype = spreadsheets.csv_bytes(header, rows), "text/csv; charset=utf-8"
+    else:
+        body = spreadsheets.xlsx_bytes(header, rows, "Registrations")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}-registrations.{kind}"'
+    return response
+
+
+@bp.route("/events/<slug>/message", methods=["GET", "POST"])
+def message_attendees(slug: str):
+    event = events.organiser_event(current_user, slug)
+    form = MessageForm()
+    if form.validate_on_submit():
+        try:
+            sent = registrations.message_confirmed(event, form.subject.data, form.body.data)
+            flash(f"Your message is queued for {sent} confirmed attendee(s).")
+            return redirect(url_for("organiser.outbox_page", slug=slug))
+        except Invalid as error:
+            show_errors(form, error)
+    confirmed = registrations.counts(event).by_status["confirmed"]
+    return render_template("organiser/message.html", event=event, form=form, confirmed=confirmed), status_of(form)
+
+
+@bp.get("/events/<slug>/outbox")
+def outbox_page(slug: str):
+    event = events.organiser_event(current_user, slug)
+    status = request.args.get("status", "")
+    return render_template(
+        "organiser/outbox.html", event=event, rows=mail.messages(event.id, status), counts=mail.counts(event.id),
+        status=status, action_form=ActionForm(),
+    )
+
+
+@bp.post("/events/<slug>/outbox/retry")
+def retry_outbox(slug: str):
+    event = events.organiser_event(current_user, slug)
+    if ActionForm().validate_on_submit():
+        flash(f"{mail.retry_failed(event.id)} failed message(s) will be tried again.")
+    return redirect(url_for("organiser.outbox_page", slug=slug))
