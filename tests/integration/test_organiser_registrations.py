@@ -1,0 +1,166 @@
+"""What organisers do with registrations: see, search, approve, promote, remove,
+raise the capacity, export, message everyone, and watch the outbox."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict
+
+import openpyxl
+import pytest
+
+from forum import mail
+from forum.extensions import db
+from forum.models import OutboxMessage, OutboxStatus, Registration
+from forum.services import accounts, events
+from tests.conftest import future_wall, login, make_event
+
+PERSON = {"name": "Ada Lovelace", "organisation": "Analytical Engines", "timezone": "Europe/Amsterdam",
+          "country": "UK"}
+
+
+@pytest.fixture
+def full_event(organiser, client):
+    """Two seats, two confirmed, two waiting."""
+    event = make_event(organiser, slug="full", capacity=2, start=future_wall(16), end=future_wall(18))
+    events.change_status(event, "publish")
+    people = [("陳美玲", "TW", "Asia/Taipei"), ("Bob", "NL", "Europe/Amsterdam"),
+              ("=HYPERLINK(\"http://evil\")", "NL", "Europe/Amsterdam"), ("Dana", "AU", "Australia/Darwin")]
+    for i, (name, country, zone) in enumerate(people):
+        client.post("/api/v1/events/full/registrations",
+                    json={**PERSON, "name": name, "email": f"p{i}@example.org", "country": country, "timezone": zone})
+    return event
+
+
+def _status(email: str) -> str:
+    return Registration.query.filter_by(email=email).one().status.value
+
+
+def _kinds_to(email: str) -> list[str]:
+    return [m.kind for m in OutboxMessage.query.filter_by(recipient=email).order_by(OutboxMessage.id)]
+
+
+def test_list_with_counts_search_and_filter(logged_in, full_event):
+    page = logged_in.get("/organiser/events/full/registrations").get_data(as_text=True)
+    assert "<strong>2</strong> confirmed" in page and "<strong>2</strong> waitlisted" in page
+    assert "陳美玲" in page and "Australia/Darwin" in page and "(queue #1)" in page
+    searched = logged_in.get("/organiser/events/full/registrations?q=darwin").get_data(as_text=True)
+    assert "2 registration(s) match" not in searched
+    assert logged_in.get("/organiser/events/full/registrations?q=dana").get_data(as_text=True).count(
+        'class="status-') == 1
+    waiting = logged_in.get("/organiser/events/full/registrations?status=waitlisted").get_data(as_text=True)
+    assert "2 registration(s) match" in waiting and "陳美玲" not in waiting
+    bad = logged_in.get("/organiser/events/full/registrations?status=maybe")
+    assert bad.status_code == 422 and "“maybe” is not a status" in bad.get_data(as_text=True)
+
+
+def test_another_organiser_sees_nothing(client, full_event, other_organiser):
+    login(client, "bob@example.org", "battery staple")
+    for path in ("registrations", "registrations.csv", "registrations.xlsx", "message", "outbox"):
+        assert client.get(f"/organiser/events/full/{path}").status_code == 404
+    row = Registration.query.first()
+    assert client.post(f"/organiser/events/full/registrations/{row.id}/remove").status_code == 404
+    assert Registration.query.filter_by(status="cancelled").count() == 0
+
+
+def test_raising_capacity_promotes_the_waitlist_in_order(logged_in, full_event):
+    form = {k: v for k, v in asdict(events.as_input(full_event)).items() if v is not None}
+    form.update(start=form["start"].isoformat(), end=form["end"].isoformat(), capacity=3)
+    form.pop("move_agenda")
+    form.pop("approval_required")
+    assert logged_in.post("/organiser/events/full/edit", data=form).status_code == 302
+    assert [_status(f"p{i}@example.org") for i in range(4)] == ["confirmed", "confirmed", "confirmed", "waitlisted"]
+    assert _kinds_to("p2@example.org") == ["registration-waitlisted", "registration-confirmed"]
+    form["capacity"] = 1
+    response = logged_in.post("/organiser/events/full/edit", data=form)
+    assert response.status_code == 422 and "3 people already have a seat" in response.get_data(as_text=True)
+
+
+def test_promote_by_hand_adds_a_seat_and_remove_moves_the_queue(logged_in, full_event):
+    last = Registration.query.filter_by(email="p3@example.org").one()
+    response = logged_in.post(f"/organiser/events/full/registrations/{last.id}/promote", follow_redirects=True)
+    assert "capacity rose to 3" in response.get_data(as_text=True)
+    assert _status("p3@example.org") == "confirmed" and db.session.get(type(full_event), full_event.id).capacity == 3
+    first = Registration.query.filter_by(email="p0@example.org").one()
+    logged_in.post(f"/organiser/events/full/registrations/{first.id}/remove")
+    assert _status("p0@example.org") == "cancelled" and _status("p2@example.org") == "confirmed"
+    assert _kinds_to("p0@example.org")[-1] == "registration-cancelled"
+    again = logged_in.post(f"/organiser/events/full/registrations/{first.id}/remove", follow_redirects=True)
+    assert "already cancelled" in again.get_data(as_text=True)
+
+
+def test_approval_mode(client, logged_in, organiser):
+    event = make_event(organiser, slug="approve", capacity=1, start=future_wall(16), end=future_wall(18),
+                       approval_required=True)
+    events.change_status(event, "publish")
+    for i in range(2):
+        body = client.post("/api/v1/events/approve/registrations",
+                           json={**PERSON, "email": f"a{i}@example.org"}).get_json()
+        assert body["status"] == "pending"
+    assert _kinds_to("a0@example.org") == ["registration-pending"]
+    for i in range(2):
+        row = Registration.query.filter_by(email=f"a{i}@example.org").one()
+        logged_in.post(f"/organiser/events/approve/registrations/{row.id}/approve")
+    assert [_status("a0@example.org"), _status("a1@example.org")] == ["confirmed", "waitlisted"]
+    assert _kinds_to("a0@example.org")[-1] == "registration-confirmed"
+    assert _kinds_to("a1@example.org")[-1] == "registration-waitlisted"
+
+
+def test_csv_export_opens_in_excel_and_neutralises_formulas(logged_in, full_event):
+    response = logged_in.get("/organiser/events/full/registrations.csv")
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert [r["name"] for r in rows][:2] == ["陳美玲", "Bob"]
+    assert rows[2]["name"] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[2]["status"] == "waitlisted" and rows[2]["waitlist_position"] == "1"
+    assert rows[0]["registered_event_time"].endswith("+08:00")
+    only_waiting = logged_in.get("/organiser/events/full/registrations.csv?status=waitlisted").data
+    assert only_waiting.decode("utf-8-sig").count("\r\n") == 3
+
+
+def test_xlsx_export_keeps_text_as_text(logged_in, full_event):
+    response = logged_in.get("/organiser/events/full/registrations.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][:2] == ["name", "email"] and values[1][0] == "陳美玲"
+    cell = sheet.cell(row=4, column=1)
+    assert cell.value == "=HYPERLINK(\"http://evil\")" and cell.data_type == "s"
+
+
+def test_message_all_confirmed(logged_in, full_event):
+    before = OutboxMessage.query.count()
+    bad = logged_in.post("/organiser/events/full/message", data={"subject": "", "body": "Hello"})
+    assert bad.status_code == 422 and "This field is required" in bad.get_data(as_text=True)
+    assert 'Hello</textarea>' in bad.get_data(as_text=True)
+    response = logged_in.post("/organiser/events/full/message",
+                              data={"subject": "Slides", "body": "The slides are online.\n\nSee you!"})
+    assert response.status_code == 302 and OutboxMessage.query.count() == before + 2
+    sent = OutboxMessage.query.filter_by(kind="organiser-message").all()
+    assert sorted(m.recipient for m in sent) == ["p0@example.org", "p1@example.org"]
+
+
+def test_outbox_page_shows_failures_and_retries(logged_in, full_event):
+    row = OutboxMessage.query.first()
+    row.status, row.attempts, row.last_error = OutboxStatus.FAILED, 8, "SMTPRecipientsRefused: mailbox full"
+    db.session.commit()
+    page = logged_in.get("/organiser/events/full/outbox").get_data(as_text=True)
+    assert "mailbox full" in page and "Retry the 1 failed message(s)" in page
+    logged_in.post("/organiser/events/full/outbox/retry")
+    assert mail.counts(full_event.id)["failed"] == 0
+
+
+def test_api_lists_registrations_for_organisers_only(app, client, full_event, other_organiser):
+    token = accounts.issue_api_token(accounts.find_organiser("ada@example.org"), "test")
+    assert client.get("/api/v1/events/full/registrations").status_code == 401
+    headers = {"Authorization": f"Bearer {token}"}
+    body = client.get("/api/v1/events/full/registrations?per_page=3", headers=headers).get_json()
+    assert body["total"] == 4 and len(body["registrations"]) == 3 and body["counts"]["waitlisted"] == 2
+    second = client.get("/api/v1/events/full/registrations?per_page=3&page=2", headers=headers).get_json()
+    assert [r["name"] for r in second["registrations"]] == ["Dana"]
+    waiting = client.get("/api/v1/events/full/registrations?status=waitlisted", headers=headers).get_json()
+    assert [r["waitlist_position"] for r in waiting["registrations"]] == [1, 2]
+    bad = client.get("/api/v1/events/full/registrations?status=maybe", headers=headers)
+    assert bad.status_code == 422 and "status" in bad.get_json()["error"]["fields"]
+    other = accounts.issue_api_token(other_organiser, "test")
+    assert client.get("/api/v1/events/full/registrations",
+                      headers={"Authorization": f"Bearer {other}"}).status_code == 404
