@@ -48,6 +48,7 @@ run: demo
 	@echo "  Forum scheduler on http://$(HOST):$(PORT)/"
 	@echo "  Log in as the demo organiser at http://$(HOST):$(PORT)/login"
 	@echo "  with organiser@example.org / gosmart-demo"
+	@echo "  Register for the upcoming demo at http://$(HOST):$(PORT)/events/smart-tech-fighting-covid-19-upcoming/"
 	@if [ -z "$$MAIL_SERVER" ]; then echo "  E-mail is written as .eml files under instance/mail/ (set MAIL_SERVER to send it)"; fi
 	@echo ""
 	@$(BIN)/flask outbox work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -33,17 +33,32 @@ def _run(command: list[str], env: dict) -> None:
         raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stdout}{done.stderr}")
 
 
+class Server(str):
+    """The base URL, plus what a test needs to run the app's commands beside it."""
+
+    def __new__(cls, base: str, env: dict, mail_dir: Path):
+        server = super().__new__(cls, base)
+        server.env, server.mail_dir = env, mail_dir
+        return server
+
+    def deliver_mail(self) -> list[Path]:
+        """Run the outbox worker once, as `make run` does in the background."""
+        _run([str(BIN / "flask"), "outbox", "work", "--once"], self.env)
+        return sorted(self.mail_dir.glob("*.eml"))
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """Base URL of gunicorn serving the demo; stopped at the end of the session."""
     tmp = tmp_path_factory.mktemp("browser")
+    port = free_port()
     env = {
         **os.environ, "FLASK_APP": "wsgi", "SECRET_KEY": "test",
-        "DATABASE_URL": f"sqlite:///{tmp / 'b.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{tmp / 'b.sqlite3'}", "MAIL_SERVER": "", "MAIL_DIR": str(tmp / "mail"),
+        "BASE_URL": f"http://127.0.0.1:{port}",
     }
     _run([str(BIN / "flask"), "db", "upgrade"], env)
     _run([str(BIN / "flask"), "demo", "--upcoming"], env)
-    port = free_port()
     log = tmp / "gunicorn.log"  # a file, not a pipe nobody reads: a full pipe would hang the server
     with log.open("wb") as sink:
         process = subprocess.Popen(
@@ -54,7 +69,7 @@ def server(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for(f"{base}/healthz", process, log)
-        yield base
+        yield Server(base, env, tmp / "mail")
     finally:
         process.terminate()
         try:

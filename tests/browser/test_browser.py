@@ -235,3 +235,40 @@ def test_builder_shows_its_organisers(server, new_page):
     organisers = page.get_by_role("region", name="Organisers")
     assert "organiser@example.org" in organisers.inner_text()
     assert organisers.get_by_role("button", name="Add organiser").is_visible()
+
+
+def test_newcomer_registers_gets_an_invitation_and_cancels(server, new_page):
+    """The issue's walk-through: the upcoming demo, the form with the browser's
+    zone filled in, the .eml under the mail directory, the attendee's page."""
+    from email import message_from_bytes, policy
+
+    import icalendar
+
+    zone = "Asia/Seoul"
+    page = new_page(timezone_id=zone)
+    page.goto(server + EVENT.rstrip("/") + "-upcoming/")
+    page.wait_for_selector(f'[data-zone-shown="{zone}"][data-zone-source="cookie"]')
+    assert page.input_value("#timezone") == zone
+    page.fill("#name", "Kim Min-ji 김민지")
+    page.fill("#email", "minji@example.org")
+    page.check("#consent")
+    page.click("button:has-text('Register')")
+    page.wait_for_url(re.compile(r".*/registrations/[\w-]+/$"))
+    assert "Confirmed" in _text(page, ".status")
+    assert page.locator(".join a").inner_text() == "https://meet.example.org/gosmart-covid19"
+    assert page.locator("a:has-text('Apple / other (.ics)')").is_visible()
+
+    (eml,) = [p for p in server.deliver_mail() if "minji" in p.read_text(errors="replace")]
+    message = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    assert part.get_param("method") == "REQUEST"
+    (vevent,) = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+    link = re.search(r"http://127\.0\.0\.1:\d+/registrations/[\w-]+/", message.get_body(("plain",)).get_content())
+    assert link and page.url == link.group(0)
+    starts = vevent.decoded("DTSTART").astimezone(ZoneInfo(zone))
+    assert f"{starts:%H:%M}" in message.get_body(("plain",)).get_content()
+
+    page.click("button:has-text('Cancel my registration')")
+    page.wait_for_load_state("load")
+    assert "Cancelled" in _text(page, ".status")
+    assert page.locator(".join").count() == 0

@@ -122,3 +122,21 @@ def test_api_query_count_does_not_grow_with_slots(client, organiser, count_queri
             assert client.get(f"/api/v1/events/{event.slug}").status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_registration_bodies_match_the_document(client, organiser, spec):
+    from tests.conftest import future_wall
+
+    event = make_event(organiser, slug="open", capacity=1, start=future_wall(16), end=future_wall(18))
+    events.change_status(event, "publish")
+    person = {"name": "Ada", "email": "ada@example.org", "timezone": "Europe/Amsterdam"}
+    created = client.post("/api/v1/events/open/registrations", json=person)
+    schema = spec["paths"]["/api/v1/events/{slug}/registrations"]["post"]["responses"]["201"]
+    OAS30Validator({**schema["content"]["application/json"]["schema"], "components": spec["components"]}).validate(
+        created.get_json())
+    assert created.get_json()["manage_url"].startswith("http://localhost/registrations/")
+    again = client.post("/api/v1/events/open/registrations", json=person).get_json()
+    assert "manage_url" not in again  # knowing an address must not hand out its link
+    token = accounts.issue_api_token(organiser, "test")
+    listing = client.get("/api/v1/events/open/registrations", headers={"Authorization": f"Bearer {token}"})
+    _conforms(spec, "/api/v1/events/{slug}/registrations", listing.get_json())
