@@ -134,6 +134,18 @@ def make_event(organiser, **overrides):
     return events.create_event(organiser, data)
 
 
+def open_event_for(organiser, slug: str = "open", capacity: int | None = 1, **overrides):
+    """A published event half a year ahead, 16:00-18:00 Taipei: registration is open."""
+    event = make_event(organiser, slug=slug, capacity=capacity, start=future_wall(16), end=future_wall(18), **overrides)
+    events.change_status(event, "publish")
+    return event
+
+
+@pytest.fixture
+def open_event(organiser):
+    return open_event_for(organiser)
+
+
 @pytest.fixture
 def event(organiser):
     return make_event(organiser)

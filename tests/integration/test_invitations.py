@@ -21,13 +21,6 @@ PERSON = {"name": "陳美玲, Mei-ling", "email": "mei@example.org", "organisati
 JOIN = "https://meet.example.org/secret-room"
 
 
-@pytest.fixture
-def open_event(organiser):
-    event = make_event(organiser, slug="open", capacity=1, start=future_wall(16), end=future_wall(18))
-    events.change_status(event, "publish")
-    return event
-
-
 def _register(client, slug="open", **changes):
     response = client.post(f"/api/v1/events/{slug}/registrations", json={**PERSON, **changes})
     assert response.status_code in (200, 201), response.get_json()

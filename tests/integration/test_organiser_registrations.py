@@ -13,7 +13,7 @@ from forum import mail
 from forum.extensions import db
 from forum.models import OutboxMessage, OutboxStatus, Registration
 from forum.services import accounts, events
-from tests.conftest import future_wall, login, make_event
+from tests.conftest import login, open_event_for
 
 PERSON = {"name": "Ada Lovelace", "organisation": "Analytical Engines", "timezone": "Europe/Amsterdam",
           "country": "UK"}
@@ -22,8 +22,7 @@ PERSON = {"name": "Ada Lovelace", "organisation": "Analytical Engines", "timezon
 @pytest.fixture
 def full_event(organiser, client):
     """Two seats, two confirmed, two waiting."""
-    event = make_event(organiser, slug="full", capacity=2, start=future_wall(16), end=future_wall(18))
-    events.change_status(event, "publish")
+    event = open_event_for(organiser, slug="full", capacity=2)
     people = [("陳美玲", "TW", "Asia/Taipei"), ("Bob", "NL", "Europe/Amsterdam"),
               ("=HYPERLINK(\"http://evil\")", "NL", "Europe/Amsterdam"), ("Dana", "AU", "Australia/Darwin")]
     for i, (name, country, zone) in enumerate(people):
@@ -90,9 +89,7 @@ def test_promote_by_hand_adds_a_seat_and_remove_moves_the_queue(logged_in, full_
 
 
 def test_approval_mode(client, logged_in, organiser):
-    event = make_event(organiser, slug="approve", capacity=1, start=future_wall(16), end=future_wall(18),
-                       approval_required=True)
-    events.change_status(event, "publish")
+    open_event_for(organiser, slug="approve", approval_required=True)
     for i in range(2):
         body = client.post("/api/v1/events/approve/registrations",
                            json={**PERSON, "email": f"a{i}@example.org"}).get_json()

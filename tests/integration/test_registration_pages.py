@@ -7,25 +7,17 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-import pytest
 
 from forum import timezones
 from forum.extensions import db
 from forum.models import OutboxMessage, Registration, RegistrationLink
 from forum.services import events
 from forum.services.tokens import hash_token
-from tests.conftest import future_wall, make_event
+from tests.conftest import future_wall
 
 FORM = {"name": "Ada Lovelace", "email": "ada@example.org", "organisation": "Analytical Engines",
         "city": "London", "country": "UK", "timezone": "Europe/Amsterdam", "language": "en", "consent": "y"}
 JOIN = "https://meet.example.org/secret-room"
-
-
-@pytest.fixture
-def open_event(organiser):
-    event = make_event(organiser, slug="open", capacity=1, start=future_wall(16), end=future_wall(18))
-    events.change_status(event, "publish")
-    return event
 
 
 def _token(response) -> str:

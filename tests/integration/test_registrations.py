@@ -9,7 +9,7 @@ import pytest
 from forum.extensions import db
 from forum.models import OutboxMessage, Registration, RegistrationStatus
 from forum.services import events
-from tests.conftest import future_wall, make_event
+from tests.conftest import future_wall, make_event, open_event_for
 
 PERSON = {"name": "Ada Lovelace", "email": "ada@example.org", "organisation": "Analytical Engines",
           "timezone": "Europe/Amsterdam"}
@@ -17,10 +17,7 @@ PERSON = {"name": "Ada Lovelace", "email": "ada@example.org", "organisation": "A
 
 @pytest.fixture
 def open_event(organiser):
-    event = make_event(organiser, slug="open", capacity=2,
-                       start=future_wall(16), end=future_wall(18))
-    events.change_status(event, "publish")
-    return event
+    return open_event_for(organiser, capacity=2)
 
 
 def _body(row: OutboxMessage) -> str:
