@@ -106,6 +106,11 @@ def confirmed_count(event: Event) -> int:
     )
 
 
+def seats_left(event: Event) -> int | None:
+    """Free seats now; None when the event has no limit."""
+    return None if event.capacity is None else max(event.capacity - confirmed_count(event), 0)
+
+
 def _has_seat(event: Event) -> bool:
     return event.capacity is None or confirmed_count(event) < event.capacity
 

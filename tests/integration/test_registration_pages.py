@@ -33,7 +33,10 @@ def test_event_page_has_the_form_with_the_viewers_zone(client, open_event):
     page = client.get("/events/open/?tz=America/Sao_Paulo").get_data(as_text=True)
     assert 'action="/events/open/register"' in page and 'name="email"' in page
     assert 'name="timezone"' in page and 'value="America/Sao_Paulo"' in page
-    assert JOIN not in page
+    assert JOIN not in page and "1 seat left." in page
+    client.post("/events/open/register", data=FORM)
+    full = client.get("/events/open/").get_data(as_text=True)
+    assert "The event is full: new registrations join the waitlist" in full and JOIN not in full
 
 
 def test_register_from_the_page_then_see_the_seat(client, open_event):

@@ -41,7 +41,7 @@ def render_event_page(event, form: RegistrationForm | None = None, closed: str |
         form = RegistrationForm(data={"timezone": zone.name})
     response = _page(
         "public/event.html", zone, zone_error, event=event, days=days, now=now, form=form,
-        closed=closed or registrations.closed_reason(event, now),
+        closed=closed or registrations.closed_reason(event, now), seats_left=registrations.seats_left(event),
     )
     if status != 200:
         response.status_code = status
