@@ -143,13 +143,17 @@ def register_attendee(event: Event, data: RegistrationInput) -> Outcome:
     two such requests race. A cancelled registration is taken up again.
     """
     values = _checked(data)
-    reason = closed_reason(event)
-    if reason:
+    now = timezones.now_utc()
+    reason = closed_reason(event, now)
+    live = event.status is EventStatus.PUBLISHED and event.end_utc > now
+    if reason and not live:
         raise Conflict(reason)
     _lock_event(event)
     existing = _existing(event, values["email"])
     if existing is not None and existing.status is not Status.CANCELLED:
-        return _again(existing)
+        return _again(existing)  # even outside the window: a lost link must be recoverable
+    if reason:
+        raise Conflict(reason)
     registration = existing or Registration(event_id=event.id, event=event, email=values["email"])
     for name, value in values.items():
         setattr(registration, name, value)

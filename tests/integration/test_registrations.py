@@ -90,3 +90,26 @@ def test_closed_events_are_409(client, organiser, open_event):
     events.change_status(past, "publish")
     assert "over" in _register(client, slug="past").get_json()["error"]["message"]
     assert Registration.query.count() == 0
+
+
+def test_event_detail_says_whether_registration_is_open(client, open_event):
+    state = client.get("/api/v1/events/open").get_json()["registration"]
+    assert state == {"open": True, "closed_reason": None, "seats_left": 2, "approval_required": False}
+    _register(client, email="a@example.org")
+    _register(client, email="b@example.org")
+    assert client.get("/api/v1/events/open").get_json()["registration"]["seats_left"] == 0
+
+
+def test_a_lost_link_comes_back_after_registration_closed(client, open_event):
+    from datetime import timedelta
+
+    from forum import timezones
+
+    assert _register(client).status_code == 201
+    past = timezones.local_naive(timezones.now_utc() - timedelta(hours=1), "Asia/Taipei")
+    events.update_event(open_event, events.EventInput(**{**vars(events.as_input(open_event)),
+                                                         "registration_closes": past}))
+    again = _register(client)
+    assert again.status_code == 200 and OutboxMessage.query.count() == 2
+    newcomer = _register(client, email="late@example.org")
+    assert newcomer.status_code == 409 and "Registration closed on" in newcomer.get_json()["error"]["message"]

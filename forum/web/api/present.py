@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import url_for
 
 from forum import timezones
+from forum.services import registrations
 
 
 def timed(start, end, zone: str) -> dict:
@@ -28,9 +29,16 @@ def event_summary(event, zone: str) -> dict:
 def event_detail(event, slots, zone: str, for_organiser: bool) -> dict:
     """The event and its agenda (agenda.agenda_view rows); the join link only
     for its organisers."""
+    closed = registrations.closed_reason(event)
     body = {
         **event_summary(event, zone),
         "description": event.description,
+        "registration": {
+            "open": closed is None,
+            "closed_reason": closed,
+            "seats_left": registrations.seats_left(event),
+            "approval_required": event.approval_required,
+        },
         "slots": [slot_detail(slot, zone) for slot in slots],
     }
     if for_organiser:

@@ -66,8 +66,16 @@ class EventSummaryOut(TimedSchema):
     url = fields.String(required=True)
 
 
+class RegistrationStateOut(Schema):
+    open = fields.Boolean(required=True, metadata={"description": "Takes registrations now"})
+    closed_reason = fields.String(allow_none=True, required=True, metadata={"description": "Why not, in words"})
+    seats_left = fields.Integer(allow_none=True, required=True, metadata={"description": "null: no limit"})
+    approval_required = fields.Boolean(required=True)
+
+
 class EventOut(EventSummaryOut):
     description = fields.String(required=True)
+    registration = fields.Nested(RegistrationStateOut, required=True)
     slots = fields.List(fields.Nested(SlotOut), required=True)
 
 
