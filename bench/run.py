@@ -1,8 +1,9 @@
 """Serve generated events from PostgreSQL with gunicorn and load them with wrk.
 
 Prints a Markdown table (requests per second, p50/p99 latency, worker
-memory) for the event page, the event API and /healthz, the ceiling of the
-stack on this machine. Everything runs on 127.0.0.1 and stops by itself.
+memory) for the event page, the event API, registrations (POSTs with
+distinct e-mails, each queuing an invitation under the event's lock) and
+/healthz, the ceiling of the stack on this machine. Everything runs on 127.0.0.1 and stops by itself.
 """
 from __future__ import annotations
 
@@ -37,6 +38,25 @@ EVENT_START = datetime(2026, 5, 4, 16, 0, tzinfo=timezone.utc)
 # makes it reconnect while the sync worker still serves the abandoned request.
 WRK_TIMEOUT_S = 30
 WARM_UP_S = 1
+REGISTRATION_SLUG = "bench-registration"
+REGISTRATION_CAPACITY = 100
+# Each wrk thread numbers its own requests under a random prefix (the warm-up
+# and the measured run are two wrk processes), so every POST is a new e-mail.
+REGISTER_LUA = """
+local threads = 0
+math.randomseed(os.time())
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads .. "x" .. math.random(1, 1000000000))
+end
+local n = 0
+function request()
+  n = n + 1
+  local body = string.format(
+    '{"name": "Bench %s-%d", "email": "b%s-%d@bench.example.org", "timezone": "Europe/Amsterdam"}', id, n, id, n)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+end
+"""
 
 
 def generate(url: str, sizes: list[int]) -> dict[int, str]:
@@ -47,7 +67,7 @@ def generate(url: str, sizes: list[int]) -> dict[int, str]:
     with app.app_context():
         upgrade()
         organiser = Organiser(email="bench@example.org", password_hash="-")
-        events = [_event(organiser, size) for size in sizes]
+        events = [_event(organiser, size) for size in sizes] + [_registration_event(organiser)]
         db.session.add_all(events)  # one flush: SQLAlchemy batches each table's INSERTs
         db.session.commit()
         slugs = {size: event.slug for size, event in zip(sizes, events)}
@@ -82,6 +102,19 @@ def _event(organiser: Organiser, size: int) -> Event:
     return event
 
 
+def _registration_event(organiser: Organiser) -> Event:
+    """Open for registration: a month ahead, a few seats, then the waitlist."""
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=30)
+    event = Event(
+        slug=REGISTRATION_SLUG, title="Benchmark registrations", timezone="Asia/Taipei",
+        start_utc=start, end_utc=start + timedelta(hours=2), capacity=REGISTRATION_CAPACITY,
+        status=EventStatus.PUBLISHED, published_at=start - timedelta(days=60),
+        join_url="https://meet.example.org/bench",
+    )
+    event.organisers.append(organiser)
+    return event
+
+
 class Gunicorn:
     """gunicorn serving wsgi:app on a free port of 127.0.0.1, as `make run` does.
 
@@ -91,7 +124,8 @@ class Gunicorn:
     def __init__(self, database_url: str, workers: int, log_path: Path):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench"}
+        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench",
+               "REGISTRATION_RATE_LIMIT": "1000000 per minute", "MAIL_SERVER": ""}
         with log_path.open("w") as log:
             self.process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
@@ -150,10 +184,12 @@ def _percentile_ms(output: str, percent: int) -> float:
     return float(number) * _UNITS[unit]
 
 
-def wrk(url: str, seconds: int, connections: int) -> str:
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> str:
     """wrk's report; any non-2xx/3xx answer means the figures measure an error page."""
+    options = ["-s", str(script)] if script else []
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", f"--timeout={WRK_TIMEOUT_S}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", f"--timeout={WRK_TIMEOUT_S}s", "--latency",
+         *options, url],
         check=True, capture_output=True, text=True, timeout=seconds + WRK_TIMEOUT_S + 10,
     ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -162,11 +198,12 @@ def wrk(url: str, seconds: int, connections: int) -> str:
     return output
 
 
-def measure(server: Gunicorn, route: str, slots: int | None, path: str, seconds: int, connections: int) -> Row:
+def measure(server: Gunicorn, route: str, slots: int | None, path: str, seconds: int, connections: int,
+            script: Path | None = None) -> Row:
     """One wrk run after a short one that warms every worker (templates, caches)."""
     url = server.base + path
-    wrk(url, WARM_UP_S, connections)
-    output = wrk(url, seconds, connections)
+    wrk(url, WARM_UP_S, connections, script)
+    output = wrk(url, seconds, connections, script)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return Row(
         route=route, slots=slots,
@@ -177,13 +214,27 @@ def measure(server: Gunicorn, route: str, slots: int | None, path: str, seconds:
     )
 
 
-def run_all(server: Gunicorn, slugs: dict[int, str], seconds: int, connections: int) -> list[Row]:
-    """/healthz once (it does not depend on the events), then both routes per size."""
+def run_all(server: Gunicorn, slugs: dict[int, str], seconds: int, connections: int, script: Path) -> list[Row]:
+    """/healthz once (it does not depend on the events), both routes per size, then registrations."""
     rows = [measure(server, "/healthz", None, "/healthz", seconds, connections)]
     for size, slug in slugs.items():
         rows.append(measure(server, "event page", size, f"/events/{slug}/", seconds, connections))
         rows.append(measure(server, "API event", size, f"/api/v1/events/{slug}", seconds, connections))
+    rows.append(measure(server, "POST registration", None, f"/api/v1/events/{REGISTRATION_SLUG}/registrations",
+                        seconds, connections, script))
     return rows
+
+
+def registration_counts(url: str) -> dict[str, int]:
+    """The rules held under load: never more confirmed than seats, one message each."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        counts = dict(conn.execute(text("SELECT status, count(*) FROM registrations GROUP BY status")).all())
+        counts["outbox"] = conn.execute(text("SELECT count(*) FROM outbox_messages")).scalar()
+    engine.dispose()
+    return {"confirmed": counts.get("confirmed", 0), "waitlisted": counts.get("waitlisted", 0), **counts}
 
 
 def table(rows: list[Row], heading: str) -> str:
@@ -222,7 +273,10 @@ def main() -> None:
         url = cluster.create_database("forum_bench")
         slugs = generate(url, sizes)
         server = Gunicorn(url, args.workers, cluster.dir / "gunicorn.log")
-        rows = run_all(server, slugs, seconds, args.connections)
+        script = cluster.dir / "register.lua"
+        script.write_text(REGISTER_LUA)
+        rows = run_all(server, slugs, seconds, args.connections, script)
+        registered = registration_counts(url)
     finally:
         if server:
             server.stop()
@@ -231,6 +285,9 @@ def main() -> None:
     text = table(rows, f"wrk -t2 -c{args.connections} -d{seconds}s; gunicorn {args.workers} sync workers; "
                        f"PostgreSQL; {SPEAKERS} speakers, {SPEAKERS_PER_SLOT} per slot; "
                        f"load average {load_before:.2f} before the run")
+    text += (f"\n\nRegistrations after the run: {registered['confirmed']} confirmed (capacity "
+             f"{REGISTRATION_CAPACITY}), {registered['waitlisted']} waitlisted, "
+             f"{registered['outbox']} messages in the outbox.")
     print(text)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
