@@ -63,7 +63,7 @@ def _page(token: str, registration, details: DetailsForm | None = None, status: 
         "rank": registrations.waitlist_rank(registration) if registration.waitlist_position else None,
         "join_url": entry.join_url,
         "google": calendar.google_link(entry), "outlook": calendar.outlook_link(entry),
-        "webcal": calendar.webcal(url_for("public.registration_feed", token=token, _external=True)),
+        "feed_url": page + "calendar.ics", "webcal": calendar.webcal(page + "calendar.ics"),
         "details": details or DetailsForm(data=asdict(registrations.as_input(registration))),
         "cancel_form": CancelForm(),
     }
