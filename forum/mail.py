@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
@@ -56,6 +56,18 @@ def new_message(
         )
         message.add_attachment(calendar, maintype="application", subtype="ics", filename="invite.ics")
     return message
+
+
+def send_notice(recipient: str, subject: str, kind: str, event_id: int | None, *, name: str,
+                paragraphs: list[str], rows: list[tuple[str, str]], action_url: str, action_label: str,
+                footnote: str = "", calendar: bytes | None = None, method: str | None = None) -> OutboxMessage:
+    """Queue the one shape every notice takes: greeting, paragraphs, a table of
+    facts, one button, in text and HTML, with an optional invitation."""
+    context = {"subject": subject, "name": name, "paragraphs": paragraphs, "rows": rows,
+               "action_url": action_url, "action_label": action_label, "footnote": footnote}
+    text = render_template("mail/notice.txt", **context)
+    html = render_template("mail/notice.html", **context)
+    return queue(new_message(recipient, subject, text, html, calendar, method), kind, event_id)
 
 
 def queue(message: EmailMessage, kind: str, event_id: int | None = None) -> OutboxMessage:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from forum import timezones
 
@@ -147,3 +147,46 @@ def now_and_next(slots: Sequence, now: datetime) -> dict[int, str]:
         first = min(s.start_utc for s in upcoming)
         states.update({s.id: "next" for s in upcoming if s.start_utc == first})
     return states
+
+
+# Speakers -------------------------------------------------------------------
+
+WAKING_START, WAKING_END = time(7, 0), time(22, 0)
+
+
+def night_warning(start_utc: datetime, end_utc: datetime, zone: str) -> str | None:
+    """Why a slot is unkind to someone in `zone`, or None when it falls
+    within 07:00-22:00 of their own day."""
+    start, end = timezones.local_naive(start_utc, zone), timezones.local_naive(end_utc, zone)
+    if start.time() >= WAKING_START and end.date() == start.date() and end.time() <= WAKING_END:
+        return None
+    return (f"{start:%H:%M}–{end:%H:%M} in {zone} is outside {WAKING_START:%H:%M}–{WAKING_END:%H:%M} "
+            "(night for the speaker)")
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """One person's part in one slot, wherever the slot is."""
+
+    email: str
+    slot_id: int
+    start_utc: datetime
+    end_utc: datetime
+    label: str  # "Slot title (Event title)"
+
+
+def double_bookings(engagements: Iterable[Engagement]) -> dict[tuple[str, int], list[Engagement]]:
+    """For each (email, slot id): the other engagements of that person that overlap it."""
+    by_person: dict[str, list[Engagement]] = {}
+    for engagement in engagements:
+        by_person.setdefault(engagement.email, []).append(engagement)
+    found: dict[tuple[str, int], list[Engagement]] = {}
+    for email, items in by_person.items():
+        items.sort(key=lambda e: e.start_utc)
+        for i, first in enumerate(items):
+            for second in items[i + 1:]:
+                if second.start_utc >= first.end_utc:
+                    break
+                found.setdefault((email, first.slot_id), []).append(second)
+                found.setdefault((email, second.slot_id), []).append(first)
+    return found

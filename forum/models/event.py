@@ -44,6 +44,8 @@ class Event(db.Model):
             " OR registration_closes_utc > registration_opens_utc",
             name="registration_closes_after_opening",
         ),
+        CheckConstraint("speaker_reminder_days > 0", name="speaker_reminder_days_positive"),
+        CheckConstraint("speaker_reminder_max >= 0", name="speaker_reminder_max_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +64,11 @@ class Event(db.Model):
     registration_opens_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approval_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Speakers: reminders after this many days without an answer, at most this many times.
+    speaker_reminder_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    speaker_reminder_max: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
+    show_unconfirmed_speakers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    speaker_edits_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[EventStatus] = mapped_column(
         enum_column(EventStatus, "event_status"), default=EventStatus.DRAFT, index=True
     )

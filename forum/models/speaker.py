@@ -4,11 +4,15 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import false
 
 from forum.extensions import db
-from forum.models.types import enum_column
+from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
+from forum.timezones import now_utc
 
 if TYPE_CHECKING:  # relationships name the other aggregates as strings
     from forum.models.agenda import Slot
@@ -50,15 +54,44 @@ class Speaker(db.Model):
     slot_links: Mapped[list["SlotSpeaker"]] = relationship(
         back_populates="speaker", cascade="all, delete-orphan"
     )
+    links: Mapped[list["SpeakerLink"]] = relationship(
+        back_populates="speaker", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class SpeakerLink(db.Model):
+    """The secret link to a speaker's page; only its hash is kept.
+
+    Sending the invitation again replaces the link; an ended link keeps its
+    row so its page can say why it no longer works.
+    """
+
+    __tablename__ = "speaker_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str] = mapped_column(String(20), default="")  # "replaced" or "revoked"
+
+    speaker: Mapped[Speaker] = relationship(back_populates="links")
 
 
 class SlotSpeaker(db.Model):
     """A speaker's part in one slot; the answer is per speaker and per slot."""
 
     __tablename__ = "slot_speakers"
-    __table_args__ = (UniqueConstraint("slot_id", "speaker_id", name="uq_slot_speakers_slot_speaker"),)
+    __table_args__ = (
+        UniqueConstraint("slot_id", "speaker_id", name="uq_slot_speakers_slot_speaker"),
+        CheckConstraint(
+            "(status = 'proposed') = (proposed_start_utc IS NOT NULL)", name="proposals_have_a_time"
+        ),
+        CheckConstraint("reminders_sent >= 0", name="reminders_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(uid_column(), unique=True, default=new_uid)  # the speaker's calendar entry
     slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"), index=True)
     speaker_id: Mapped[int] = mapped_column(
         ForeignKey("speakers.id", ondelete="CASCADE"), index=True
@@ -70,6 +103,34 @@ class SlotSpeaker(db.Model):
         enum_column(SpeakerStatus, "speaker_status"), default=SpeakerStatus.INVITED
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: not sent yet
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    proposed_start_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    proposal_note: Mapped[str] = mapped_column(Text, default="")
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A REQUEST went out, so withdrawing needs a CANCEL.
+    in_calendar: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     slot: Mapped["Slot"] = relationship(back_populates="speaker_links")
     speaker: Mapped[Speaker] = relationship(back_populates="slot_links")
+    log: Mapped[list["SpeakerLogEntry"]] = relationship(
+        back_populates="slot_speaker", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="SpeakerLogEntry.id",
+    )
+
+
+class SpeakerLogEntry(db.Model):
+    """What happened to one invitation, in order: sent, answered, revoked..."""
+
+    __tablename__ = "speaker_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_speaker_id: Mapped[int] = mapped_column(ForeignKey("slot_speakers.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+
+    slot_speaker: Mapped[SlotSpeaker] = relationship(back_populates="log")

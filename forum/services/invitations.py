@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, render_template
+from flask import current_app
 
 from forum import calendar, mail, timezones
 from forum.models import Event, Registration, RegistrationStatus, Slot
@@ -107,13 +107,13 @@ def _send(registration: Registration, token: str, kind: str, subject: str, parag
           method: str | None = None) -> None:
     event = registration.event
     confirmed = registration.status is Status.CONFIRMED and method != "CANCEL"
-    context = {
-        "registration": registration, "event": event, "paragraphs": paragraphs,
-        "when": when(event, registration.timezone), "page_url": page_url(token),
-        "event_url": event_url(event), "join_url": event.join_url if confirmed else "",
-    }
-    text = render_template("mail/registration.txt", **context)
-    html = render_template("mail/registration.html", **context)
+    times = when(event, registration.timezone)
+    rows = [("Event", event.title), ("When", times.own)]
+    if times.event:
+        rows.append(("Event time", times.event))
+    if confirmed and event.join_url:
+        rows.append(("Join online", event.join_url))
+    rows.append(("Event page", event_url(event)))
     ics = None
     if method:
         entry = seat_entry(registration, page_url(token))
@@ -121,8 +121,11 @@ def _send(registration: Registration, token: str, kind: str, subject: str, parag
         entry.attendees = [calendar.Person(registration.name, registration.email)]
         entry.cancelled = method == "CANCEL"
         ics = calendar.invitation(entry, event.timezone, method)
-    message = mail.new_message(registration.email, subject, text, html, ics, method)
-    mail.queue(message, kind, event.id)
+    mail.send_notice(
+        registration.email, subject, kind, event.id, name=registration.name, paragraphs=paragraphs, rows=rows,
+        action_url=page_url(token), action_label="Your registration (status, calendar, cancel)",
+        footnote="This link is personal; do not forward it.", calendar=ics, method=method,
+    )
 
 
 def send_status(registration: Registration, token: str, promoted: bool, rank: int | None) -> None:
