@@ -51,12 +51,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from forum import web
-    from forum.web import api, auth, organiser, public
+    from forum.web import api, auth, organiser, public, speaker
 
     web.init_app(app)
     public.init_app(app)
     auth.init_app(app)
     organiser.init_app(app)
+    speaker.init_app(app)
     api.init_app(app)
 
 

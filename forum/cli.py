@@ -1,4 +1,4 @@
-"""flask commands: organisers, tokens and the demo event."""
+"""flask commands: organisers, tokens, the demo event, the outbox and speakers' reminders."""
 from __future__ import annotations
 
 import click
@@ -6,11 +6,12 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from forum import mail
-from forum.services import accounts, demo
+from forum.services import accounts, demo, speakers
 from forum.services.errors import Invalid
 
 organiser_cli = AppGroup("organiser", help="Manage organiser accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver queued e-mail.")
+speakers_cli = AppGroup("speakers", help="Speakers' invitations.")
 
 
 def _fail(error: Invalid):
@@ -54,8 +55,10 @@ def demo_command(upcoming: bool):
 @click.option("--once", is_flag=True, help="Deliver what is due, then exit.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes.")
 def outbox_work(once: bool, interval: float):
-    """Deliver queued e-mail (over SMTP, or as .eml files without MAIL_SERVER)."""
-    mail.work(interval, once, click.echo)
+    """Deliver queued e-mail (over SMTP, or as .eml files without MAIL_SERVER).
+
+    Also sends speakers' reminders once a day."""
+    mail.work(interval, once, click.echo, daily=[speakers.send_reminders])
 
 
 @outbox_cli.command("status")
@@ -70,7 +73,14 @@ def outbox_retry():
     click.echo(f"{mail.retry_failed()} message(s) will be retried.")
 
 
+@speakers_cli.command("remind")
+def speakers_remind():
+    """E-mail speakers who have not answered their invitation (the worker does it daily)."""
+    click.echo(f"{speakers.send_reminders()} speaker(s) reminded.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(speakers_cli)
     app.cli.add_command(organiser_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(demo_command)

@@ -214,9 +214,19 @@ def messages(event_id: int, status: str = "", limit: int = 500) -> list[OutboxMe
     return db.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit)).all()
 
 
-def work(interval: float, once: bool, log=print) -> None:
-    """The worker's loop: deliver what is due, then sleep; `once` stops when idle."""
+DAY = 24 * 3600
+
+
+def work(interval: float, once: bool, log=print, daily=()) -> None:
+    """The worker's loop: run the `daily` jobs (at start, then every 24 hours),
+    deliver what is due, sleep; `once` stops after one pass."""
+    last_daily = None
     while True:
+        if last_daily is None or time.monotonic() - last_daily >= DAY:
+            for job in daily:
+                done = job()
+                log(f"{job.__module__}.{job.__name__}: {done}")
+            last_daily = time.monotonic()
         report = deliver_due()
         if report.sent or report.retrying or report.failed:
             log(f"outbox: {report.sent} sent, {report.retrying} to retry later, {report.failed} failed")

@@ -113,12 +113,22 @@ _SLOT_COLUMNS = [getattr(Slot, name) for name in AgendaSlot.__slots__ if name !=
 _SPEAKER_COLUMNS = [Speaker.name, Speaker.organisation, Speaker.city, Speaker.timezone, SlotSpeaker.role, SlotSpeaker.status]
 
 
+PUBLIC_STATUSES = (SpeakerStatus.CONFIRMED,)
+TO_BE_CONFIRMED = (SpeakerStatus.CONFIRMED, SpeakerStatus.INVITED, SpeakerStatus.PROPOSED)
+
+
+def public_statuses(event: Event) -> tuple[SpeakerStatus, ...]:
+    """Whose names the public sees: confirmed speakers, and those still to
+    answer when the organisers choose to show them ("to be confirmed")."""
+    return TO_BE_CONFIRMED if event.show_unconfirmed_speakers else PUBLIC_STATUSES
+
+
 def agenda_view(event: Event, all_speakers: bool = False, slot_id: int | None = None) -> list[AgendaSlot]:
     """The agenda for pages and the API in two queries, whatever its size.
 
     Rows rather than ORM objects: on a 1,000-slot agenda, building and
     tracking objects cost more than everything else in the request. The
-    public sees confirmed speakers only; organisers (`all_speakers`) see all.
+    public sees `public_statuses`; organisers (`all_speakers`) see all.
     """
     slots_query = select(*_SLOT_COLUMNS).where(Slot.event_id == event.id).order_by(Slot.start_utc, Slot.position, Slot.id)
     speakers_query = (
@@ -132,7 +142,7 @@ def agenda_view(event: Event, all_speakers: bool = False, slot_id: int | None = 
         slots_query = slots_query.where(Slot.id == slot_id)
         speakers_query = speakers_query.where(Slot.id == slot_id)
     if not all_speakers:
-        speakers_query = speakers_query.where(SlotSpeaker.status == SpeakerStatus.CONFIRMED)
+        speakers_query = speakers_query.where(SlotSpeaker.status.in_(public_statuses(event)))
     slots = {row.id: AgendaSlot(*row) for row in db.session.execute(slots_query)}
     for slot_key, *speaker in db.session.execute(speakers_query):
         slots[slot_key].speakers.append(SpeakerLine(*speaker))

@@ -4,7 +4,7 @@ from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from forum.models import SlotKind
+from forum.models import SlotKind, SpeakerRole
 from forum.web.forms import LOCAL_FORMATS, WallClockRange
 
 TZ_HINT = "Type to search, e.g. Taipei or Amsterdam; the current UTC offset is shown beside each name."
@@ -59,3 +59,20 @@ class ActionForm(FlaskForm):
 class MessageForm(FlaskForm):
     subject = StringField("Subject")
     body = TextAreaField("Message (blank lines separate paragraphs)")
+
+
+class SpeakerForm(FlaskForm):
+    name = StringField("Name")
+    email = StringField("E-mail")
+    organisation = StringField("Organisation")
+    role_title = StringField("Role or title (e.g. Mayor of Taipei)")
+    city = StringField("City")
+    timezone = StringField("Time zone")
+    bio = TextAreaField("Short bio")
+
+
+class AssignForm(FlaskForm):
+    speaker_id = SelectField("Speaker", coerce=int, validate_choice=False)
+    slot_id = SelectField("Slot", coerce=int, validate_choice=False)
+    role = SelectField("Role", choices=[SelectChoice(r.value, r.value.capitalize()) for r in SpeakerRole])
+    send = BooleanField("Send the invitation now", default=True)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forum import planning, timezones
-from forum.services import accounts, agenda, events
+from forum.services import accounts, agenda, events, speakers
 from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict, Invalid
 from forum.services.events import EventInput
@@ -85,6 +85,7 @@ def _render_builder(event, slot_form, shift_form=None, status=200, organiser_for
     warnings = planning.overlap_warnings(event.slots)
     return render_template(
         "organiser/builder.html", event=event, days=days, warnings=warnings,
+        speaker_warnings=speakers.slot_warnings(event),
         slot_form=slot_form, shift_form=shift_form, action_form=ActionForm(),
         organiser_form=organiser_form or OrganiserForm(),
         status_actions=events.allowed_actions(event),

@@ -1,0 +1,405 @@
+"""Speakers: organisers add them and invite them to slots; speakers answer
+behind a secret link (confirm, decline, propose another time) without an
+account; reminders go to those who have not answered.
+
+Every state change writes a line to the invitation's log and queues its
+e-mail in the same transaction (forum.mail).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from forum import planning, timezones
+from forum.extensions import db
+from forum.models import Event, Slot, SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry, SpeakerRole, SpeakerStatus
+from forum.models import event_organisers
+from forum.services import speaker_mail
+from forum.services.errors import Conflict, Invalid, NotFound
+from forum.services.tokens import hash_token, new_token
+from forum.services.validation import Checker
+
+Status = SpeakerStatus
+OPEN = (Status.INVITED, Status.PROPOSED)  # waiting for someone's answer
+ACTIVE = (Status.INVITED, Status.PROPOSED, Status.CONFIRMED)
+
+
+@dataclass
+class SpeakerInput:
+    name: str = ""
+    email: str = ""
+    organisation: str = ""
+    role_title: str = ""
+    city: str = ""
+    timezone: str = ""
+    bio: str = ""
+
+
+def _checked(data: SpeakerInput, with_email: bool = True) -> dict:
+    check = Checker()
+    values = {
+        "name": check.text("name", data.name, 200),
+        "organisation": check.text("organisation", data.organisation, 200, required=False),
+        "role_title": check.text("role_title", data.role_title, 200, required=False),
+        "city": check.text("city", data.city, 100, required=False),
+        "timezone": check.zone("timezone", data.timezone),
+        "bio": check.text("bio", data.bio, 3000, required=False),
+    }
+    if with_email:
+        values["email"] = check.email("email", data.email)
+    check.raise_if_any()
+    return values
+
+
+def as_input(speaker: Speaker) -> SpeakerInput:
+    return SpeakerInput(name=speaker.name, email=speaker.email, organisation=speaker.organisation,
+                        role_title=speaker.role_title, city=speaker.city, timezone=speaker.timezone, bio=speaker.bio)
+
+
+def add_speaker(event: Event, data: SpeakerInput) -> Speaker:
+    """A speaker of this event; the same person in another event is matched by e-mail."""
+    values = _checked(data)
+    taken = db.session.scalar(select(Speaker).where(Speaker.event_id == event.id, Speaker.email == values["email"]))
+    if taken is not None:
+        raise Invalid({"email": f"{taken.name} <{taken.email}> is already a speaker of this event."})
+    speaker = Speaker(event_id=event.id, **values)
+    db.session.add(speaker)
+    db.session.commit()
+    return speaker
+
+
+def update_speaker(speaker: Speaker, data: SpeakerInput) -> Speaker:
+    """Profile fields; the e-mail stays, as it is how the person is matched."""
+    for name, value in _checked(data, with_email=False).items():
+        setattr(speaker, name, value)
+    db.session.commit()
+    return speaker
+
+
+def speaker_of(event: Event, speaker_id: int) -> Speaker:
+    speaker = db.session.get(Speaker, speaker_id)
+    if speaker is None or speaker.event_id != event.id:
+        raise NotFound("No such speaker in this event.")
+    return speaker
+
+
+def invitation_of(event: Event, invitation_id: int) -> SlotSpeaker:
+    invitation = db.session.get(SlotSpeaker, invitation_id)
+    if invitation is None or invitation.slot.event_id != event.id:
+        raise NotFound("No such invitation in this event.")
+    return invitation
+
+
+def _log(invitation: SlotSpeaker, action: str, detail: str = "") -> None:
+    invitation.log.append(SpeakerLogEntry(action=action, detail=detail))
+
+
+def assign(slot: Slot, speaker: Speaker, role: str) -> SlotSpeaker:
+    """Put a speaker on a slot, to be invited. A declined or revoked
+    invitation is opened again rather than duplicated."""
+    if speaker.event_id != slot.event_id:
+        raise NotFound("No such speaker in this event.")
+    try:
+        role_value = SpeakerRole(role)
+    except ValueError:
+        raise Invalid({"role": f"“{role}” is not a role; use one of: "
+                               f"{', '.join(r.value for r in SpeakerRole)}."}) from None
+    invitation = db.session.scalar(
+        select(SlotSpeaker).where(SlotSpeaker.slot_id == slot.id, SlotSpeaker.speaker_id == speaker.id))
+    if invitation is not None and invitation.status in ACTIVE:
+        raise Conflict(f"{speaker.name} is already on “{slot.title}” ({invitation.status.value}).")
+    if invitation is None:
+        position = len(slot.speaker_links)
+        invitation = SlotSpeaker(slot=slot, speaker=speaker, position=position)
+        db.session.add(invitation)
+    invitation.role, invitation.status = role_value, Status.INVITED
+    invitation.invited_at = invitation.answered_at = invitation.last_reminded_at = None
+    invitation.reminders_sent, invitation.decline_reason = 0, ""
+    _log(invitation, "assigned", role_value.value)
+    db.session.commit()
+    return invitation
+
+
+def _replace_link(speaker: Speaker, reason: str) -> str:
+    now = timezones.now_utc()
+    for link in speaker.links:
+        if link.ended_at is None:
+            link.ended_at, link.end_reason = now, reason
+    token, token_hash = new_token()
+    speaker.links.append(SpeakerLink(token_hash=token_hash))
+    return token
+
+
+def send_invitation(speaker: Speaker) -> int:
+    """Mail the speaker a new link listing every slot they are on; older links stop working.
+
+    Returns how many slots the message lists (0: nothing to invite to).
+    """
+    invitations = [i for i in speaker.slot_links if i.status in ACTIVE]
+    if not invitations:
+        raise Conflict(f"{speaker.name} is not on any slot yet; assign a slot first.")
+    token = _replace_link(speaker, "replaced")
+    now = timezones.now_utc()
+    for invitation in invitations:
+        _log(invitation, "re-sent" if invitation.invited_at else "invited")
+        invitation.invited_at = invitation.invited_at or now
+    speaker_mail.send_invitation(speaker, token, invitations)
+    db.session.commit()
+    return len(invitations)
+
+
+def revoke(invitation: SlotSpeaker) -> None:
+    """Take a speaker off a slot; a calendar entry they had is cancelled."""
+    if invitation.status not in ACTIVE:
+        raise Conflict(f"This invitation is already {invitation.status.value}.")
+    invitation.status = Status.REVOKED
+    invitation.proposed_start_utc = None
+    _log(invitation, "revoked")
+    _withdraw_from_calendar(invitation)
+    speaker = invitation.speaker
+    if not any(i.status in ACTIVE for i in speaker.slot_links):
+        for link in speaker.links:
+            if link.ended_at is None:
+                link.ended_at, link.end_reason = timezones.now_utc(), "revoked"
+    db.session.commit()
+
+
+def _withdraw_from_calendar(invitation: SlotSpeaker) -> None:
+    if invitation.in_calendar:
+        invitation.sequence += 1
+        invitation.in_calendar = False
+        speaker_mail.send_calendar(invitation, "CANCEL")
+
+
+# The speaker's side ----------------------------------------------------------
+
+class LinkEnded(NotFound):
+    """A link that worked once: the page says why it stopped."""
+
+
+def by_token(token: str) -> Speaker:
+    link = db.session.scalar(select(SpeakerLink).where(SpeakerLink.token_hash == hash_token(token or "")))
+    if link is None:
+        raise NotFound("This speaker link is not known. Please use the link in your latest invitation, "
+                       "or contact the organisers of the event.")
+    if link.ended_at is not None:
+        why = ("a newer invitation replaced it" if link.end_reason == "replaced"
+               else "the organisers withdrew the invitation")
+        raise LinkEnded(f"This speaker link no longer works: {why}. Please use the link in your latest "
+                        "e-mail, or contact the organisers of the event.")
+    return link.speaker
+
+
+def _own(speaker: Speaker, invitation_id: int) -> SlotSpeaker:
+    """An invitation of this speaker (hence of this link's event), or a 404."""
+    for invitation in speaker.slot_links:
+        if invitation.id == invitation_id and invitation.status is not Status.REVOKED:
+            return invitation
+    raise NotFound("This link does not cover that slot. Please contact the organisers of the event.")
+
+
+def confirm(speaker: Speaker, invitation_id: int) -> SlotSpeaker:
+    invitation = _own(speaker, invitation_id)
+    if invitation.status is Status.CONFIRMED:
+        return invitation
+    invitation.status, invitation.answered_at = Status.CONFIRMED, timezones.now_utc()
+    invitation.proposed_start_utc = None
+    _log(invitation, "confirmed")
+    invitation.in_calendar = True
+    speaker_mail.send_calendar(invitation, "REQUEST")
+    db.session.commit()
+    return invitation
+
+
+def decline(speaker: Speaker, invitation_id: int, reason: str = "") -> SlotSpeaker:
+    invitation = _own(speaker, invitation_id)
+    check = Checker()
+    reason = check.text("reason", reason, 1000, required=False)
+    check.raise_if_any()
+    invitation.status, invitation.answered_at = Status.DECLINED, timezones.now_utc()
+    invitation.decline_reason, invitation.proposed_start_utc = reason, None
+    _log(invitation, "declined", reason)
+    _withdraw_from_calendar(invitation)
+    db.session.commit()
+    return invitation
+
+
+def propose(speaker: Speaker, invitation_id: int, local_start: datetime | None, fold: int | None = None,
+            note: str = "") -> SlotSpeaker:
+    """Another start, typed in the speaker's own zone; the slot keeps its length."""
+    invitation = _own(speaker, invitation_id)
+    check = Checker()
+    start = check.instant("start", local_start, speaker.timezone, fold)
+    note = check.text("note", note, 1000, required=False)
+    slot = invitation.slot
+    if start is not None:
+        if start <= timezones.now_utc():
+            check.fail("start", "Propose a time in the future.")
+        elif start == slot.start_utc:
+            check.fail("start", "That is the slot's current time; confirm instead, or pick another time.")
+        else:
+            days = planning.event_days(slot.event.start_utc, slot.event.end_utc, slot.event.timezone)
+            end = start + (slot.end_utc - slot.start_utc)
+            if not planning.within_days(start, end, days, slot.event.timezone):
+                first, last = (timezones.format_day(d) for d in days)
+                span = first if first == last else f"{first} to {last}"
+                check.fail("start", f"The event runs on {span} ({slot.event.timezone}); "
+                                    "propose a time on those days.")
+    check.raise_if_any()
+    invitation.status, invitation.answered_at = Status.PROPOSED, timezones.now_utc()
+    invitation.proposed_start_utc, invitation.proposal_note = start, note
+    _log(invitation, "proposed", f"{timezones.utc_isoformat(start)} {note}".strip())
+    db.session.commit()
+    return invitation
+
+
+def update_profile(speaker: Speaker, data: SpeakerInput) -> Speaker:
+    if speaker.event.speaker_edits_locked:
+        raise Conflict("The organisers have locked speakers' details; please write to them for changes.")
+    return update_speaker(speaker, data)
+
+
+def update_talk(speaker: Speaker, invitation_id: int, title: str, abstract: str) -> Slot:
+    """A speaker names their own talk, unless the organisers locked it or the slot is shared."""
+    invitation = _own(speaker, invitation_id)
+    slot = invitation.slot
+    if speaker.event.speaker_edits_locked:
+        raise Conflict("The organisers have locked talk titles and abstracts; please write to them for changes.")
+    if invitation.role is not SpeakerRole.SPEAKER:
+        raise Conflict("Only the speaker of a talk can rename it; a panel's title is the organisers' to change.")
+    check = Checker()
+    slot.title = check.text("title", title, 200)
+    slot.description = check.text("abstract", abstract, 5000, required=False)
+    check.raise_if_any()
+    _log(invitation, "edited talk", slot.title)
+    db.session.commit()
+    return slot
+
+
+# The organiser's side --------------------------------------------------------
+
+def accept_proposal(invitation: SlotSpeaker) -> Slot:
+    """Move the slot to the proposed start (same length) and confirm the speaker;
+    every speaker whose calendar has the slot gets the new time."""
+    if invitation.status is not Status.PROPOSED:
+        raise Conflict("There is no proposal to accept for this invitation.")
+    slot = invitation.slot
+    length = slot.end_utc - slot.start_utc
+    slot.start_utc, slot.end_utc = invitation.proposed_start_utc, invitation.proposed_start_utc + length
+    slot.sequence += 1
+    _log(invitation, "proposal accepted", timezones.utc_isoformat(slot.start_utc))
+    invitation.status, invitation.proposed_start_utc = Status.CONFIRMED, None
+    invitation.in_calendar = True
+    for other in slot.speaker_links:
+        if other.in_calendar:
+            speaker_mail.send_calendar(other, "REQUEST", moved=True)
+    db.session.commit()
+    return slot
+
+
+@dataclass
+class BoardRow:
+    """One speaker on one slot, as the organiser's board and the API show it."""
+
+    invitation: SlotSpeaker
+    speaker: Speaker
+    slot: Slot
+    local_start: str  # in the speaker's zone
+    event_start: str
+    night: str | None
+    waiting_days: int | None  # no answer for this many days
+    conflicts: list[planning.Engagement]
+    proposed_local: str | None = None
+    proposed_event: str | None = None
+
+
+def _engagements(event: Event) -> list[planning.Engagement]:
+    """Active engagements of this event's speakers in every event sharing an organiser."""
+    emails = select(Speaker.email).where(Speaker.event_id == event.id)
+    sibling_events = select(event_organisers.c.event_id).where(
+        event_organisers.c.organiser_id.in_(
+            select(event_organisers.c.organiser_id).where(event_organisers.c.event_id == event.id)))
+    rows = db.session.execute(
+        select(Speaker.email, Slot.id, Slot.start_utc, Slot.end_utc, Slot.title, Event.title)
+        .join(SlotSpeaker, SlotSpeaker.speaker_id == Speaker.id)
+        .join(Slot, SlotSpeaker.slot_id == Slot.id)
+        .join(Event, Slot.event_id == Event.id)
+        .where(Speaker.email.in_(emails), Event.id.in_(sibling_events), SlotSpeaker.status.in_(ACTIVE))
+    )
+    return [planning.Engagement(email, slot_id, start, end, f"{title} ({event_title})")
+            for email, slot_id, start, end, title, event_title in rows]
+
+
+def board(event: Event, now: datetime | None = None) -> list[BoardRow]:
+    """Every speaker on every slot of the event, in agenda order."""
+    now = now or timezones.now_utc()
+    invitations = db.session.scalars(
+        select(SlotSpeaker).join(Slot).where(Slot.event_id == event.id)
+        .options(joinedload(SlotSpeaker.slot), joinedload(SlotSpeaker.speaker))
+        .order_by(Slot.start_utc, Slot.position, SlotSpeaker.position, SlotSpeaker.id)
+    ).all()
+    clashes = planning.double_bookings(_engagements(event))
+    rows = []
+    for invitation in invitations:
+        slot, speaker = invitation.slot, invitation.speaker
+        waiting = None
+        if invitation.status is Status.INVITED and invitation.invited_at:
+            waiting = (now - invitation.invited_at).days
+        row = BoardRow(
+            invitation=invitation, speaker=speaker, slot=slot,
+            local_start=timezones.format_datetime(slot.start_utc, speaker.timezone),
+            event_start=timezones.format_datetime(slot.start_utc, event.timezone),
+            night=planning.night_warning(slot.start_utc, slot.end_utc, speaker.timezone),
+            waiting_days=waiting,
+            conflicts=[] if invitation.status not in ACTIVE else clashes.get((speaker.email, slot.id), []),
+        )
+        if invitation.proposed_start_utc:
+            row.proposed_local = timezones.format_datetime(invitation.proposed_start_utc, speaker.timezone)
+            row.proposed_event = timezones.format_datetime(invitation.proposed_start_utc, event.timezone)
+        rows.append(row)
+    return rows
+
+
+def slot_warnings(event: Event) -> dict[int, list[str]]:
+    """For the builder: per slot, the night and double-booking warnings of its speakers."""
+    warnings: dict[int, list[str]] = {}
+    for row in board(event):
+        if row.invitation.status not in ACTIVE:
+            continue
+        if row.night:
+            warnings.setdefault(row.slot.id, []).append(f"{row.speaker.name}: {row.night}")
+        for other in row.conflicts:
+            warnings.setdefault(row.slot.id, []).append(f"{row.speaker.name} is also on {other.label} at that time")
+    return warnings
+
+
+# Reminders ----------------------------------------------------------------------
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind speakers who have not answered: after the event's number of days
+    since the invitation (or the last reminder), at most its number of times."""
+    now = now or timezones.now_utc()
+    candidates = db.session.scalars(
+        select(SlotSpeaker).join(Slot).join(Event)
+        .where(SlotSpeaker.status == Status.INVITED, SlotSpeaker.invited_at.is_not(None),
+               SlotSpeaker.reminders_sent < Event.speaker_reminder_max, Slot.start_utc > now)
+        .options(joinedload(SlotSpeaker.speaker), joinedload(SlotSpeaker.slot))
+    ).all()
+    due: dict[int, list[SlotSpeaker]] = {}
+    for invitation in candidates:
+        last = invitation.last_reminded_at or invitation.invited_at
+        if now - last >= timedelta(days=invitation.slot.event.speaker_reminder_days):
+            due.setdefault(invitation.speaker_id, []).append(invitation)
+    for invitations in due.values():
+        speaker = invitations[0].speaker
+        token = _replace_link(speaker, "replaced")
+        for invitation in invitations:
+            invitation.reminders_sent += 1
+            invitation.last_reminded_at = now
+            _log(invitation, "reminded", str(invitation.reminders_sent))
+        speaker_mail.send_reminder(speaker, token, invitations)
+    db.session.commit()
+    return len(due)

@@ -1,0 +1,110 @@
+"""The speakers' board: who speaks when, in their own time, and who has answered."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from forum import timezones
+from forum.services import agenda, events, speakers
+from forum.services.errors import Conflict, Invalid
+from forum.services.speakers import SpeakerInput
+from forum.web.forms import show_errors, to_input
+from forum.web.organiser import bp
+from forum.web.organiser.forms import ActionForm, AssignForm, SpeakerForm
+
+
+def _board(slug: str):
+    return redirect(url_for("organiser.speakers_board", slug=slug))
+
+
+def _assign_form(event, form: AssignForm | None = None) -> AssignForm:
+    form = form or AssignForm()
+    form.speaker_id.choices = [SelectChoice(s.id, f"{s.name} ({s.timezone})") for s in
+                               sorted(event.speakers, key=lambda s: s.name.lower())]
+    form.slot_id.choices = [
+        SelectChoice(s.id, f"{timezones.format_datetime(s.start_utc, event.timezone)} · {s.title}")
+        for s in event.slots
+    ]
+    return form
+
+
+def _render(event, speaker_form=None, assign_form=None, status: int = 200):
+    rows = speakers.board(event)
+    answered = sum(r.invitation.status.value in ("confirmed", "declined") for r in rows)
+    return render_template(
+        "organiser/speakers.html", event=event, rows=rows, answered=answered,
+        speaker_form=speaker_form or SpeakerForm(data={"timezone": event.timezone}),
+        assign_form=_assign_form(event, assign_form), action_form=ActionForm(),
+    ), status
+
+
+@bp.get("/events/<slug>/speakers")
+def speakers_board(slug: str):
+    return _render(events.organiser_event(current_user, slug))
+
+
+@bp.post("/events/<slug>/speakers")
+def add_speaker(slug: str):
+    event = events.organiser_event(current_user, slug)
+    form = SpeakerForm()
+    if form.validate_on_submit():
+        try:
+            speaker = speakers.add_speaker(event, to_input(form, SpeakerInput))
+            flash(f"{speaker.name} added. Assign them to a slot to invite them.")
+            return _board(slug)
+        except Invalid as error:
+            show_errors(form, error)
+    return _render(event, speaker_form=form, status=422)
+
+
+@bp.post("/events/<slug>/speakers/assign")
+def assign_speaker(slug: str):
+    event = events.organiser_event(current_user, slug)
+    form = _assign_form(event)
+    if form.validate_on_submit():
+        try:
+            speaker = speakers.speaker_of(event, form.speaker_id.data or 0)
+            slot = agenda.slot_of(event, form.slot_id.data or 0)
+            speakers.assign(slot, speaker, form.role.data)
+            if form.send.data:
+                speakers.send_invitation(speaker)
+            flash(f"{speaker.name} is on “{slot.title}”" + (" and has been invited." if form.send.data else
+                                                           "; send the invitation when you are ready."))
+            return _board(slug)
+        except Invalid as error:
+            show_errors(form, error)
+        except Conflict as error:
+            form.form_errors.append(error.message)
+    return _render(event, assign_form=form, status=422)
+
+
+@bp.post("/events/<slug>/speakers/<int:speaker_id>/send")
+def send_invitation(slug: str, speaker_id: int):
+    event = events.organiser_event(current_user, slug)
+    speaker = speakers.speaker_of(event, speaker_id)
+    if ActionForm().validate_on_submit():
+        try:
+            count = speakers.send_invitation(speaker)
+            flash(f"Invitation sent to {speaker.name} for {count} slot(s); any earlier link stops working.")
+        except Conflict as error:
+            flash(error.message, "error")
+    return _board(slug)
+
+
+@bp.post("/events/<slug>/invitations/<int:invitation_id>/<any(revoke, accept):action>")
+def invitation_action(slug: str, invitation_id: int, action: str):
+    event = events.organiser_event(current_user, slug)
+    invitation = speakers.invitation_of(event, invitation_id)
+    if ActionForm().validate_on_submit():
+        try:
+            if action == "revoke":
+                speakers.revoke(invitation)
+                flash(f"{invitation.speaker.name} is off “{invitation.slot.title}”.")
+            else:
+                slot = speakers.accept_proposal(invitation)
+                flash(f"“{slot.title}” moved to {timezones.format_datetime(slot.start_utc, event.timezone)}; "
+                      "its confirmed speakers have the new time.")
+        except (Conflict, Invalid) as error:
+            flash(error.message, "error")
+    return _board(slug)

@@ -1,0 +1,32 @@
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+
+from forum.web.forms import fold_field, local_field
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Name")
+    organisation = StringField("Organisation")
+    role_title = StringField("Role or title")
+    city = StringField("City")
+    timezone = StringField("Your time zone")
+    bio = TextAreaField("Short bio (plain text)")
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField("Reason (optional, only the organisers see it)")
+
+
+class ProposeForm(FlaskForm):
+    start = local_field("Start, in your time zone")
+    start_fold = fold_field("That time happens twice in your zone; which one?")
+    note = TextAreaField("Note to the organisers (optional)")
+
+
+class TalkForm(FlaskForm):
+    title = StringField("Title of your talk")
+    abstract = TextAreaField("Abstract")
+
+
+class AnswerForm(FlaskForm):
+    """A button that only posts (CSRF-protected)."""

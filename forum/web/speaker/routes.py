@@ -1,0 +1,132 @@
+"""The speaker's page behind a secret link: no account, GET shows, POST answers."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Response, flash, make_response, redirect, render_template, url_for
+
+from forum import calendar, planning, timezones
+from forum.services import speaker_mail, speakers
+from forum.services.errors import Conflict, Invalid
+from forum.services.speakers import SpeakerInput
+from forum.web.forms import show_errors, to_input
+from forum.web.speaker import bp
+from forum.web.speaker.forms import AnswerForm, DeclineForm, ProfileForm, ProposeForm, TalkForm
+
+
+def _private(response: Response) -> Response:
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _page(token: str, speaker, failed: tuple[int | None, str, object] | None = None, status: int = 200):
+    """The page; `failed` is (invitation id, form name, form) of a POST to show again with its messages."""
+    event = speaker.event
+    items = []
+    for invitation in sorted(speaker.slot_links, key=lambda i: i.slot.start_utc):
+        if invitation.status.value == "revoked":
+            continue
+        slot = invitation.slot
+        local = timezones.local_naive(slot.start_utc, speaker.timezone)
+        forms = {"decline": DeclineForm(prefix=f"d{invitation.id}"),
+                 "propose": ProposeForm(prefix=f"p{invitation.id}", data={"start": local}),
+                 "talk": TalkForm(prefix=f"t{invitation.id}", data={"title": slot.title, "abstract": slot.description})}
+        if failed and failed[0] == invitation.id:
+            forms[failed[1]] = failed[2]
+        items.append({
+            "invitation": invitation, "slot": slot, "forms": forms,
+            "own": f"{timezones.format_datetime(slot.start_utc, speaker.timezone)} – "
+                   f"{timezones.format_time(slot.end_utc, speaker.timezone)}",
+            "event_time": f"{timezones.format_datetime(slot.start_utc, event.timezone)} – "
+                          f"{timezones.format_time(slot.end_utc, event.timezone)}",
+            "night": planning.night_warning(slot.start_utc, slot.end_utc, speaker.timezone),
+            "proposed": timezones.format_datetime(invitation.proposed_start_utc, speaker.timezone)
+            if invitation.proposed_start_utc else None,
+            "answered": timezones.format_datetime(invitation.answered_at, speaker.timezone)
+            if invitation.answered_at else None,
+            "google": calendar.google_link(speaker_mail.slot_entry(invitation)),
+            "outlook": calendar.outlook_link(speaker_mail.slot_entry(invitation)),
+        })
+    profile = failed[2] if failed and failed[1] == "profile" else ProfileForm(data=asdict(speakers.as_input(speaker)))
+    feed = speaker_mail.page_url(token) + "calendar.ics"
+    html = render_template(
+        "speaker/page.html", token=token, speaker=speaker, event=event, items=items, profile=profile,
+        answer_form=AnswerForm(), webcal=calendar.webcal(feed), feed_url=feed,
+    )
+    return _private(make_response(html, status))
+
+
+def _back(token: str):
+    return _private(redirect(url_for("speaker.page", token=token)))
+
+
+@bp.get("/speakers/<token>/")
+def page(token: str):
+    return _page(token, speakers.by_token(token))
+
+
+def _answer(token: str, invitation_id: int, name: str, form, action):
+    """Validate, act, and come back to the page; a refusal is shown beside the form."""
+    speaker = speakers.by_token(token)
+    if form is not None and not form.validate_on_submit():
+        return _page(token, speaker, (invitation_id, name, form), 422)
+    if form is None and not AnswerForm().validate_on_submit():
+        flash("The form expired; press the button again.", "error")
+        return _back(token)
+    try:
+        message = action(speaker)
+    except Invalid as error:
+        show_errors(form, error)
+        return _page(token, speaker, (invitation_id, name, form), 422)
+    except Conflict as error:
+        flash(error.message, "error")
+        return _back(token)
+    flash(message)
+    return _back(token)
+
+
+@bp.post("/speakers/<token>/slots/<int:invitation_id>/confirm")
+def confirm(token: str, invitation_id: int):
+    return _answer(token, invitation_id, "confirm", None, lambda s: (
+        speakers.confirm(s, invitation_id) and
+        "Thank you: confirmed. The calendar entry, with the join link, is on its way by e-mail."))
+
+
+@bp.post("/speakers/<token>/slots/<int:invitation_id>/decline")
+def decline(token: str, invitation_id: int):
+    form = DeclineForm(prefix=f"d{invitation_id}")
+    return _answer(token, invitation_id, "decline", form, lambda s: (
+        speakers.decline(s, invitation_id, form.reason.data) and
+        "You have declined; the organisers are told. Thank you for letting us know."))
+
+
+@bp.post("/speakers/<token>/slots/<int:invitation_id>/propose")
+def propose(token: str, invitation_id: int):
+    form = ProposeForm(prefix=f"p{invitation_id}")
+    return _answer(token, invitation_id, "propose", form, lambda s: (
+        speakers.propose(s, invitation_id, form.start.data, form.start_fold.data, form.note.data) and
+        "Your proposal is with the organisers; you will hear from them."))
+
+
+@bp.post("/speakers/<token>/slots/<int:invitation_id>/talk")
+def talk(token: str, invitation_id: int):
+    form = TalkForm(prefix=f"t{invitation_id}")
+    return _answer(token, invitation_id, "talk", form, lambda s: (
+        speakers.update_talk(s, invitation_id, form.title.data, form.abstract.data) and "Your talk is saved."))
+
+
+@bp.post("/speakers/<token>/profile")
+def profile(token: str):
+    form = ProfileForm()
+    return _answer(token, None, "profile", form, lambda s: (
+        speakers.update_profile(s, to_input(form, SpeakerInput)) and "Your details are saved."))
+
+
+@bp.get("/speakers/<token>/calendar.ics")
+def feed(token: str):
+    speaker = speakers.by_token(token)
+    response = Response(speaker_mail.feed(speaker), mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    return _private(response)

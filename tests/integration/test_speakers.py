@@ -1,0 +1,263 @@
+"""Speakers invited by e-mail, answering behind their link, seen on the organiser's board.
+
+E-mail goes to a real SMTP server (aiosmtpd) and is parsed back; local
+times come from the zoneinfo oracle."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+
+from forum import mail, timezones
+from forum.models import Slot, SlotSpeaker, SpeakerLogEntry
+from forum.services import agenda, events, speakers
+from forum.services.agenda import SlotInput
+from forum.services.speakers import SpeakerInput
+from tests.conftest import future_wall, login, open_event_for
+
+JOIN = "https://meet.example.org/secret-room"
+UTRECHT = {"name": "Wim de Vries", "email": "wim@utrecht.example.org", "organisation": "City of Utrecht",
+           "role_title": "Alderman", "city": "Utrecht", "timezone": "Europe/Amsterdam"}
+DARWIN = {"name": "Kylie Brown", "email": "kylie@darwin.example.org", "organisation": "City of Darwin",
+          "city": "Darwin", "timezone": "Australia/Darwin"}
+
+
+def _slot(event, title, hour, minutes=60, day_offset=0):
+    start = future_wall(hour) + timedelta(days=day_offset)
+    return agenda.add_slot(event, SlotInput(title=title, start=start, end=start + timedelta(minutes=minutes),
+                                            timezone="Asia/Taipei"))
+
+
+@pytest.fixture
+def forum(organiser):
+    """The workshop at 16:00 Taipei, with a talk at 16:00 and an early one at 09:00."""
+    event = open_event_for(organiser, slug="forum")
+    event.start_utc -= timedelta(hours=8)  # from 08:00 Taipei, so the 09:00 slot fits
+    events.db.session.commit()
+    return event
+
+
+def _delivered(smtp_server):
+    mail.deliver_due()
+    messages = smtp_server.messages()
+    smtp_server.received.clear()
+    return messages
+
+
+def _link(message) -> str:
+    return re.search(r"/speakers/([\w-]+)/", message.get_body(("plain",)).get_content()).group(1)
+
+
+def _invite(event, person, *slots, role="speaker"):
+    speaker = speakers.add_speaker(event, SpeakerInput(**person))
+    for slot in slots:
+        speakers.assign(slot, speaker, role)
+    speakers.send_invitation(speaker)
+    return speaker
+
+
+def _oracle(hour: int, zone: str) -> datetime:
+    return future_wall(hour).replace(tzinfo=ZoneInfo("Asia/Taipei")).astimezone(ZoneInfo(zone))
+
+
+def test_invitation_shows_the_speakers_own_time_first_and_warns_of_night(client, forum, smtp_server):
+    talk, early = _slot(forum, "Smart tech talk", 16), _slot(forum, "Early panel", 9)
+    _invite(forum, UTRECHT, talk, early)
+    (message,) = _delivered(smtp_server)
+    assert message["To"] == UTRECHT["email"] and message["Subject"] == "Invitation to speak: Smart City Forum"
+    text = message.get_body(("plain",)).get_content()
+    local, early_local = _oracle(16, "Europe/Amsterdam"), _oracle(9, "Europe/Amsterdam")
+    assert f"{local:%H:%M} (UTC+{local.utcoffset().seconds // 3600:02d}:00)" in text
+    assert "16:00 (UTC+08:00) (Asia/Taipei)" in text
+    assert f"{early_local:%H:%M}–{early_local + timedelta(hours=1):%H:%M} in Europe/Amsterdam is outside 07:00–22:00" in text
+    assert text.count("outside 07:00–22:00") == 1  # the 16:00 Taipei talk is daytime in Utrecht
+    assert not [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+
+
+def test_open_confirm_and_the_board_changes(client, forum, smtp_server):
+    talk = _slot(forum, "Smart tech talk", 16, minutes=30)
+    speaker = _invite(forum, DARWIN, talk)
+    token = _link(_delivered(smtp_server)[0])
+    page = client.get(f"/speakers/{token}/")
+    html = page.get_data(as_text=True)
+    darwin = _oracle(16, "Australia/Darwin")
+    assert page.status_code == 200 and f"{darwin:%H:%M}" in html and darwin.strftime("%H:%M") == "17:30"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert SlotSpeaker.query.one().status.value == "invited"  # opening the link answers nothing
+
+    login(client)
+    board = client.get("/organiser/events/forum/speakers").get_data(as_text=True)
+    assert "no answer for 0 day(s)" in board and "17:30" in board
+
+    invitation = SlotSpeaker.query.one()
+    assert client.post(f"/speakers/{token}/slots/{invitation.id}/confirm").status_code == 302
+    assert SlotSpeaker.query.one().status.value == "confirmed"
+    (message,) = _delivered(smtp_server)
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    assert part.get_param("method") == "REQUEST"
+    (vevent,) = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+    assert vevent["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED" and str(vevent["ATTENDEE"]) == f"mailto:{speaker.email}"
+    assert str(vevent["UID"]) == invitation.uid and str(vevent["LOCATION"]) == JOIN
+    assert "15 minutes early" in str(vevent["DESCRIPTION"])
+    assert vevent.decoded("DTSTART") == future_wall(16).replace(tzinfo=ZoneInfo("Asia/Taipei"))
+    board = client.get("/organiser/events/forum/speakers").get_data(as_text=True)
+    assert 'class="status-confirmed"' in board
+
+    feed = icalendar.Calendar.from_ical(client.get(f"/speakers/{token}/calendar.ics").data)
+    assert [str(e["UID"]) for e in feed.walk("VEVENT")] == [invitation.uid]
+
+
+def test_decline_after_confirming_cancels_the_calendar_entry(client, forum, smtp_server):
+    talk = _slot(forum, "Smart tech talk", 16)
+    _invite(forum, UTRECHT, talk)
+    token = _link(_delivered(smtp_server)[0])
+    invitation = SlotSpeaker.query.one()
+    client.post(f"/speakers/{token}/slots/{invitation.id}/confirm")
+    _delivered(smtp_server)
+    response = client.post(f"/speakers/{token}/slots/{invitation.id}/decline", data={f"d{invitation.id}-reason": "Ill"})
+    assert response.status_code == 302
+    (message,) = _delivered(smtp_server)
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    assert part.get_param("method") == "CANCEL"
+    (vevent,) = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+    assert int(vevent["SEQUENCE"]) == 1 and str(vevent["STATUS"]) == "CANCELLED"
+    row = SlotSpeaker.query.one()
+    assert (row.status.value, row.decline_reason) == ("declined", "Ill")
+    assert [e.action for e in SpeakerLogEntry.query.order_by(SpeakerLogEntry.id)] == [
+        "assigned", "invited", "confirmed", "declined"]
+
+
+def test_propose_another_time_then_the_organiser_accepts(client, forum, smtp_server):
+    talk = _slot(forum, "Smart tech talk", 16)
+    _invite(forum, DARWIN, talk)
+    token = _link(_delivered(smtp_server)[0])
+    invitation = SlotSpeaker.query.one()
+    url = f"/speakers/{token}/slots/{invitation.id}/propose"
+    prefix = f"p{invitation.id}-"
+    wanted = _oracle(17, "Australia/Darwin").replace(tzinfo=None)  # 17:00 Taipei, typed in Darwin time
+    bad = client.post(url, data={prefix + "start": "2020-01-01T10:00", prefix + "note": "keep me"})
+    assert bad.status_code == 422 and "Propose a time in the future." in bad.get_data(as_text=True)
+    assert "keep me" in bad.get_data(as_text=True)
+    far = (wanted + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    assert "propose a time on those days" in client.post(url, data={prefix + "start": far}).get_data(as_text=True)
+
+    assert client.post(url, data={prefix + "start": wanted.strftime("%Y-%m-%dT%H:%M"),
+                                  prefix + "note": "After my council meeting"}).status_code == 302
+    row = SlotSpeaker.query.one()
+    assert row.status.value == "proposed"
+    assert row.proposed_start_utc == future_wall(17).replace(tzinfo=ZoneInfo("Asia/Taipei")).astimezone(timezones.UTC)
+
+    login(client)
+    board = client.get("/organiser/events/forum/speakers").get_data(as_text=True)
+    assert "proposes " + timezones.format_datetime(row.proposed_start_utc, "Asia/Taipei") in board
+    client.post(f"/organiser/events/forum/invitations/{row.id}/accept")
+    slot = Slot.query.one()
+    assert slot.start_utc == row.proposed_start_utc or slot.start_utc.hour == (future_wall(17).hour - 8) % 24
+    assert slot.end_utc - slot.start_utc == timedelta(hours=1) and slot.sequence == 1
+    assert SlotSpeaker.query.one().status.value == "confirmed"
+    (message,) = _delivered(smtp_server)
+    assert message["Subject"].startswith("Moved:")
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    (vevent,) = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+    assert vevent.decoded("DTSTART") == future_wall(17).replace(tzinfo=ZoneInfo("Asia/Taipei"))
+    assert int(vevent["SEQUENCE"]) == 1
+
+
+def test_reminders_follow_the_organisers_days_and_limit(app, forum, smtp_server, runner):
+    talk = _slot(forum, "Smart tech talk", 16)
+    _invite(forum, UTRECHT, talk)
+    first_link = _link(_delivered(smtp_server)[0])
+    now = timezones.now_utc()
+    assert speakers.send_reminders(now + timedelta(days=2)) == 0  # the default is 3 days
+    assert speakers.send_reminders(now + timedelta(days=3, minutes=1)) == 1
+    assert speakers.send_reminders(now + timedelta(days=4)) == 0  # 3 days since that reminder
+    assert speakers.send_reminders(now + timedelta(days=6, minutes=2)) == 1
+    assert speakers.send_reminders(now + timedelta(days=20)) == 0  # at most 2
+    messages = _delivered(smtp_server)
+    assert [m["Subject"] for m in messages] == ["Reminder: your invitation to speak at Smart City Forum"] * 2
+    assert SlotSpeaker.query.one().reminders_sent == 2
+    assert "replaced" in app.test_client().get(f"/speakers/{first_link}/").get_data(as_text=True)
+    assert app.test_client().get(f"/speakers/{_link(messages[-1])}/").status_code == 200
+
+    forum.speaker_reminder_max = 3
+    events.db.session.commit()
+    result = runner.invoke(args=["speakers", "remind"])
+    assert result.exit_code == 0 and "0 speaker(s) reminded" in result.output  # not due yet, today
+
+
+def test_double_booking_across_events_of_the_same_organisers(client, organiser, forum, smtp_server):
+    talk = _slot(forum, "Smart tech talk", 16)
+    other = open_event_for(organiser, slug="summit")
+    clash = _slot(other, "Mayors' summit panel", 16, minutes=30)
+    _invite(forum, UTRECHT, talk)
+    _invite(other, UTRECHT, clash, role="panelist")
+    login(client)
+    board = client.get("/organiser/events/forum/speakers").get_data(as_text=True)
+    assert "Also on Mayors&#39; summit panel (Smart City Forum) at that time" in board
+    builder = client.get("/organiser/events/forum/").get_data(as_text=True)
+    assert "is also on Mayors&#39; summit panel" in builder
+    declined = SlotSpeaker.query.join(Slot).filter(Slot.event_id == other.id).one()
+    speakers.decline(declined.speaker, declined.id, "")
+    assert "Also on" not in client.get("/organiser/events/forum/speakers").get_data(as_text=True)
+
+
+def test_bad_links_are_friendly_and_never_cross_events(client, organiser, forum, smtp_server):
+    assert "contact the organisers" in client.get("/speakers/nonsense/").get_data(as_text=True)
+    assert client.get("/speakers/nonsense/").status_code == 404
+    talk = _slot(forum, "Smart tech talk", 16)
+    speaker = _invite(forum, UTRECHT, talk)
+    token = _link(_delivered(smtp_server)[0])
+    other = open_event_for(organiser, slug="summit")
+    foreign = _invite(other, DARWIN, _slot(other, "Other", 16))
+    foreign_invitation = foreign.slot_links[0]
+    response = client.post(f"/speakers/{token}/slots/{foreign_invitation.id}/confirm")
+    assert response.status_code == 404 and foreign_invitation.status.value == "invited"
+
+    speakers.send_invitation(speaker)  # a new link replaces the old one
+    replaced = client.get(f"/speakers/{token}/")
+    assert replaced.status_code == 404 and "a newer invitation replaced it" in replaced.get_data(as_text=True)
+    new_token = _link([m for m in _delivered(smtp_server) if m["To"] == UTRECHT["email"]][-1])
+    speakers.revoke(speaker.slot_links[0])
+    revoked = client.get(f"/speakers/{new_token}/")
+    assert revoked.status_code == 404 and "withdrew the invitation" in revoked.get_data(as_text=True)
+    assert "Traceback" not in revoked.get_data(as_text=True)
+
+
+def test_profile_input_is_checked_and_html_shown_as_text(client, forum, smtp_server):
+    talk = _slot(forum, "Smart tech talk", 16)
+    _invite(forum, UTRECHT, talk)
+    token = _link(_delivered(smtp_server)[0])
+    profile = {**UTRECHT, "timezone": "Europe/Utrecht", "bio": "<script>alert(1)</script> Alderman"}
+    bad = client.post(f"/speakers/{token}/profile", data=profile)
+    assert bad.status_code == 422 and "“Europe/Utrecht” is not a time zone" in bad.get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Alderman" in bad.get_data(as_text=True)
+    long = client.post(f"/speakers/{token}/profile", data={**UTRECHT, "bio": "x" * 3001})
+    assert long.status_code == 422 and "Keep it to 3000 characters" in long.get_data(as_text=True)
+    assert client.post(f"/speakers/{token}/profile", data={**profile, "timezone": "Europe/Amsterdam"}).status_code == 302
+    html = client.get(f"/speakers/{token}/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+    forum.speaker_edits_locked = True
+    events.db.session.commit()
+    locked = client.post(f"/speakers/{token}/profile", data=UTRECHT, follow_redirects=True)
+    assert "locked" in locked.get_data(as_text=True)
+
+
+def test_public_pages_show_confirmed_speakers_only(client, forum, smtp_server):
+    talk = _slot(forum, "Smart tech talk", 16)
+    _invite(forum, UTRECHT, talk)
+    _invite(forum, DARWIN, talk, role="panelist")
+    darwin = SlotSpeaker.query.filter(SlotSpeaker.speaker.has(email=DARWIN["email"])).one()
+    speakers.confirm(darwin.speaker, darwin.id)
+    page = client.get("/events/forum/").get_data(as_text=True)
+    assert "Kylie Brown" in page and "Wim de Vries" not in page
+    assert DARWIN["email"] not in page and UTRECHT["email"] not in page
+    api = client.get("/api/v1/events/forum").get_json()
+    assert [s["name"] for s in api["slots"][0]["speakers"]] == ["Kylie Brown"]
+    forum.show_unconfirmed_speakers = True
+    events.db.session.commit()
+    page = client.get("/events/forum/").get_data(as_text=True)
+    assert "Wim de Vries" in page and "to be confirmed" in page
