@@ -15,6 +15,10 @@ from forum.services import accounts
 DEMO_EMAIL = "organiser@example.org"
 DEMO_PASSWORD = "gosmart-demo"
 UPCOMING_SUFFIX = "-upcoming"
+# In the upcoming copy, so the speakers' board has something to show: one
+# speaker has not answered for four days, one proposed another time.
+STILL_INVITED = "Government of Canada (Quebec) in Seoul representative"
+PROPOSED_LATER = "New Taipei City representative"
 
 
 def fixture() -> dict:
@@ -31,7 +35,8 @@ def load_demo(upcoming: bool = False, today: date | None = None) -> list[Event]:
     events = [_ensure_event(organiser, data, data["event"]["slug"], day)]
     if upcoming:
         ahead = (today or timezones.now_utc().date()) + timedelta(days=14)
-        events.append(_ensure_event(organiser, data, data["event"]["slug"] + UPCOMING_SUFFIX, ahead))
+        events.append(_ensure_event(organiser, data, data["event"]["slug"] + UPCOMING_SUFFIX, ahead,
+                                    answers_pending=True))
     db.session.commit()
     return events
 
@@ -42,7 +47,21 @@ def _role(kind: SlotKind, name: str) -> SpeakerRole:
     return {SlotKind.PANEL: SpeakerRole.PANELIST, SlotKind.OPENING: SpeakerRole.HOST}.get(kind, SpeakerRole.SPEAKER)
 
 
-def _ensure_event(organiser, data: dict, slug: str, day: date) -> Event:
+def _answer(slot: Slot, name: str, answers_pending: bool) -> dict:
+    """How a demo speaker stands: confirmed, except the two pending answers of the upcoming copy."""
+    now = timezones.now_utc()
+    confirmed = {"status": SpeakerStatus.CONFIRMED, "invited_at": now - timedelta(days=10),
+                 "answered_at": now - timedelta(days=8), "in_calendar": True}
+    if not answers_pending or name not in (STILL_INVITED, PROPOSED_LATER):
+        return confirmed
+    if name == STILL_INVITED:
+        return {"status": SpeakerStatus.INVITED, "invited_at": now - timedelta(days=4)}
+    return {"status": SpeakerStatus.PROPOSED, "invited_at": now - timedelta(days=10),
+            "answered_at": now - timedelta(days=2), "proposed_start_utc": slot.start_utc + timedelta(minutes=15),
+            "proposal_note": "I chair a council meeting until 17:30 Taipei time; a quarter of an hour later works."}
+
+
+def _ensure_event(organiser, data: dict, slug: str, day: date, answers_pending: bool = False) -> Event:
     existing = db.session.scalar(select(Event).where(Event.slug == slug))
     if existing is not None:
         return existing
@@ -73,8 +92,8 @@ def _ensure_event(organiser, data: dict, slug: str, day: date) -> Event:
                 )
                 event.speakers.append(speaker)
             slot.speaker_links.append(
-                SlotSpeaker(speaker=speaker, role=_role(slot.kind, person["name"]),
-                            status=SpeakerStatus.CONFIRMED, position=order)
+                SlotSpeaker(speaker=speaker, role=_role(slot.kind, person["name"]), position=order,
+                            **_answer(slot, person["name"], answers_pending))
             )
         event.slots.append(slot)
     db.session.add(event)

@@ -73,3 +73,23 @@ def test_demo_page_hides_the_join_link(client, app):
     assert "meet.example.org" not in page
     api = client.get(f"/api/v1/events/{SLUG}").get_data(as_text=True)
     assert "meet.example.org" not in api
+
+
+def test_upcoming_copy_has_speakers_still_to_answer(client):
+    """The board shows a newcomer every state: confirmed, no answer yet, another time proposed."""
+    from collections import Counter
+
+    from forum.services import speakers
+    from tests.conftest import login
+
+    demo.load_demo(upcoming=True)
+    login(client, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)
+    copy = Event.query.filter_by(slug=f"{SLUG}-upcoming").one()
+    rows = speakers.board(copy)
+    assert Counter(r.invitation.status.value for r in rows) == {"confirmed": len(rows) - 2, "invited": 1, "proposed": 1}
+    waiting = next(r for r in rows if r.invitation.status.value == "invited")
+    assert waiting.waiting_days == 4
+    board = client.get(f"/organiser/events/{SLUG}-upcoming/speakers").get_data(as_text=True)
+    assert "no answer for 4 day(s)" in board and "Accept proposal" in board
+    original = Event.query.filter_by(slug=SLUG).one()
+    assert {r.invitation.status.value for r in speakers.board(original)} == {"confirmed"}
