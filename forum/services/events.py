@@ -39,6 +39,10 @@ class EventInput:
     registration_opens: datetime | None = None
     registration_closes: datetime | None = None
     approval_required: bool = False
+    speaker_reminder_days: int = 3
+    speaker_reminder_max: int = 2
+    show_unconfirmed_speakers: bool = False
+    speaker_edits_locked: bool = False
     move_agenda: bool = True
 
 
@@ -50,6 +54,8 @@ def as_input(event: Event) -> EventInput:
         start=timezones.local_naive(event.start_utc, zone), end=timezones.local_naive(event.end_utc, zone),
         venue=event.venue, livestream_url=event.livestream_url, join_url=event.join_url,
         capacity=event.capacity, approval_required=event.approval_required,
+        speaker_reminder_days=event.speaker_reminder_days, speaker_reminder_max=event.speaker_reminder_max,
+        show_unconfirmed_speakers=event.show_unconfirmed_speakers, speaker_edits_locked=event.speaker_edits_locked,
         registration_opens=_local_or_none(event.registration_opens_utc, zone),
         registration_closes=_local_or_none(event.registration_closes_utc, zone),
     )
@@ -104,6 +110,14 @@ def _checked(data: EventInput, event: Event | None) -> dict:
             check.fail("capacity", f"{taken} people already have a seat; the capacity cannot go below that. "
                                    "Remove registrations first if you must.")
     values["approval_required"] = bool(data.approval_required)
+    values["show_unconfirmed_speakers"] = bool(data.show_unconfirmed_speakers)
+    values["speaker_edits_locked"] = bool(data.speaker_edits_locked)
+    values["speaker_reminder_days"] = data.speaker_reminder_days
+    values["speaker_reminder_max"] = data.speaker_reminder_max
+    if data.speaker_reminder_days is None or not 1 <= data.speaker_reminder_days <= 60:
+        check.fail("speaker_reminder_days", "Remind after 1 to 60 days without an answer.")
+    if data.speaker_reminder_max is None or not 0 <= data.speaker_reminder_max <= 10:
+        check.fail("speaker_reminder_max", "Send 0 to 10 reminders (0: none).")
     values["registration_opens_utc"] = check.optional_instant("registration_opens", data.registration_opens, zone)
     values["registration_closes_utc"] = check.optional_instant("registration_closes", data.registration_closes, zone)
     opens, closes = values["registration_opens_utc"], values["registration_closes_utc"]

@@ -261,3 +261,33 @@ def test_public_pages_show_confirmed_speakers_only(client, forum, smtp_server):
     events.db.session.commit()
     page = client.get("/events/forum/").get_data(as_text=True)
     assert "Wim de Vries" in page and "to be confirmed" in page
+
+
+def test_api_adds_assigns_and_flags(client, organiser, forum, smtp_server):
+    from forum.services import accounts
+
+    token = accounts.issue_api_token(organiser, "test")
+    headers = {"Authorization": f"Bearer {token}"}
+    early = _slot(forum, "Early panel", 9)
+    assert client.post("/api/v1/events/forum/speakers", json=UTRECHT).status_code == 401
+    created = client.post("/api/v1/events/forum/speakers", json=UTRECHT, headers=headers)
+    assert created.status_code == 201
+    again = client.post("/api/v1/events/forum/speakers", json=UTRECHT, headers=headers)
+    assert again.status_code == 422 and "already a speaker" in again.get_json()["error"]["fields"]["email"]
+    bad = client.post("/api/v1/events/forum/speakers", json={**UTRECHT, "email": "x@y.org", "timezone": "Mars/Base"},
+                      headers=headers)
+    assert bad.status_code == 422 and "Mars/Base" in bad.get_json()["error"]["fields"]["timezone"]
+    speaker_id = created.get_json()["id"]
+    invited = client.post(f"/api/v1/events/forum/slots/{early.id}/speakers",
+                          json={"speaker_id": speaker_id, "role": "panelist"}, headers=headers)
+    assert invited.status_code == 201
+    body = invited.get_json()
+    local = _oracle(9, "Europe/Amsterdam")
+    assert body["local_start"] == local.isoformat() and body["sent"] is True
+    assert body["night_warning"].startswith(f"{local:%H:%M}–") and local.hour == 3
+    assert len(_delivered(smtp_server)) == 1
+    twice = client.post(f"/api/v1/events/forum/slots/{early.id}/speakers", json={"speaker_id": speaker_id},
+                        headers=headers)
+    assert twice.status_code == 409
+    listing = client.get("/api/v1/events/forum/speakers", headers=headers).get_json()
+    assert [i["status"] for i in listing["invitations"]] == ["invited"]

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from forum import planning
 
 UTC = timezone.utc
@@ -97,3 +99,34 @@ def test_agenda_days_group_by_viewer_day_with_end_note():
     entry = days[0].entries[0]
     assert (entry.start, entry.end, entry.end_day_note) == ("23:30", "00:30", "(+1d)")
     assert (entry.event_start, entry.event_end) == ("07:30", "08:30")
+
+
+def _taipei(hour: int, minute: int = 0) -> datetime:
+    return datetime(2020, 4, 29, hour, minute, tzinfo=ZoneInfo("Asia/Taipei")).astimezone(timezone.utc)
+
+
+@pytest.mark.parametrize("start, end, zone, expected_local, night", [
+    ((16, 0), (18, 0), "Europe/Amsterdam", "10:00", False),   # GO SMART in Utrecht
+    ((16, 0), (18, 0), "Australia/Darwin", "17:30", False),   # and in Darwin
+    ((9, 0), (10, 0), "Europe/Amsterdam", "03:00", True),     # a 09:00 Taipei slot: 03:00 in Utrecht
+    ((16, 0), (18, 0), "America/New_York", "04:00", True),
+    ((21, 0), (22, 30), "Asia/Seoul", "22:00", True),          # ends 23:30 in Seoul
+    ((6, 0), (7, 0), "Asia/Taipei", "06:00", True),
+])
+def test_night_warning_against_zoneinfo(start, end, zone, expected_local, night):
+    begin, finish = _taipei(*start), _taipei(*end)
+    local = begin.astimezone(ZoneInfo(zone))
+    assert f"{local:%H:%M}" == expected_local
+    warning = planning.night_warning(begin, finish, zone)
+    assert (warning is not None) == night
+    if night:
+        assert warning.startswith(f"{local:%H:%M}–{finish.astimezone(ZoneInfo(zone)):%H:%M} in {zone}")
+
+
+def test_double_bookings_pair_overlaps_of_one_person_only():
+    a = planning.Engagement("wim@x", 1, _taipei(16), _taipei(17), "Talk (Forum)")
+    b = planning.Engagement("wim@x", 2, _taipei(16, 30), _taipei(17, 30), "Panel (Summit)")
+    c = planning.Engagement("wim@x", 3, _taipei(17, 30), _taipei(18), "Q&A (Forum)")  # touches b: no clash
+    d = planning.Engagement("kim@x", 4, _taipei(16), _taipei(17), "Talk (Forum)")
+    found = planning.double_bookings([a, b, c, d])
+    assert found == {("wim@x", 1): [b], ("wim@x", 2): [a]}

@@ -123,6 +123,12 @@ class EventPatch(WallClockRange):
     registration_closes = WallClock(allow_none=True, metadata={
         **WALL_CLOCK, "description": "Local time in `timezone` when registration closes; null: when the event ends"})
     approval_required = fields.Boolean(metadata={"description": "Organisers approve each registration"})
+    speaker_reminder_days = fields.Integer(validate=validate.Range(min=1, max=60),
+                                           metadata={"description": "Remind speakers after this many days (3)"})
+    speaker_reminder_max = fields.Integer(validate=validate.Range(min=0, max=10),
+                                          metadata={"description": "At most this many reminders (2)"})
+    show_unconfirmed_speakers = fields.Boolean(metadata={"description": "Public pages list them as to be confirmed"})
+    speaker_edits_locked = fields.Boolean(metadata={"description": "Speakers cannot edit their details or talk"})
     move_agenda = fields.Boolean(metadata={"description": "Slots follow a change of start (default true)"})
 
 
@@ -209,3 +215,55 @@ class RegistrationPageOut(Schema):
     total = fields.Integer(required=True)
     counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
                          metadata={"description": "Registrations per status, for the whole event"})
+
+
+class SpeakerIn(Schema):
+    name = fields.String(required=True, metadata={"example": "Wim de Vries"})
+    email = fields.String(required=True, metadata={"example": "wim@utrecht.example.org"})
+    organisation = fields.String()
+    role_title = fields.String(metadata={"description": "e.g. Alderman"})
+    city = fields.String()
+    timezone = fields.String(required=True, metadata={"example": "Europe/Amsterdam"})
+    bio = fields.String(metadata={"description": "Plain text; HTML is shown as text"})
+
+
+class SpeakerProfileOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+    organisation = fields.String(required=True)
+    role_title = fields.String(required=True)
+    city = fields.String(required=True)
+    timezone = fields.String(required=True)
+    bio = fields.String(required=True)
+
+
+class AssignIn(Schema):
+    speaker_id = fields.Integer(required=True)
+    role = fields.String(load_default="speaker", validate=validate.OneOf(["speaker", "panelist", "moderator", "host"]))
+    send = fields.Boolean(load_default=True, metadata={"description": "E-mail the invitation now (default true)"})
+
+
+class InvitationOut(Schema):
+    id = fields.Integer(required=True)
+    speaker_id = fields.Integer(required=True)
+    speaker = fields.String(required=True)
+    slot_id = fields.Integer(required=True)
+    slot = fields.String(required=True)
+    role = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": "invited, confirmed, declined, proposed, revoked"})
+    sent = fields.Boolean(required=True, metadata={"description": "The invitation e-mail has gone out"})
+    timezone = fields.String(required=True, metadata={"description": "The speaker's zone"})
+    local_start = fields.String(required=True, metadata={"description": "Slot start in the speaker's zone, ISO 8601"})
+    start_utc = fields.String(required=True)
+    night_warning = fields.String(allow_none=True, required=True,
+                                  metadata={"description": "Set when the slot falls outside 07:00-22:00 for them"})
+    conflicts = fields.List(fields.String(), required=True,
+                            metadata={"description": "Their overlapping slots in this organiser's events"})
+    waiting_days = fields.Integer(allow_none=True, required=True, metadata={"description": "Days without an answer"})
+    proposed_start = fields.String(allow_none=True, required=True,
+                                   metadata={"description": "Their proposed start, in the event's zone, ISO 8601"})
+
+
+class InvitationListOut(Schema):
+    invitations = fields.List(fields.Nested(InvitationOut), required=True)

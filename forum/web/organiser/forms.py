@@ -24,6 +24,12 @@ class EventForm(WallClockRange, FlaskForm):
     registration_closes = DateTimeLocalField("Registration closes (empty: when the event ends)",
                                              format=LOCAL_FORMATS, validators=[Optional()])
     approval_required = BooleanField("The organisers approve each registration")
+    speaker_reminder_days = IntegerField("Remind speakers after this many days without an answer", default=3,
+                                         validators=[Optional()])
+    speaker_reminder_max = IntegerField("At most this many reminders (0: none)", default=2,
+                                        validators=[Optional()])
+    show_unconfirmed_speakers = BooleanField("Show speakers who have not confirmed yet, as “to be confirmed”")
+    speaker_edits_locked = BooleanField("Lock speakers' details and talk titles (only organisers change them)")
     move_agenda = BooleanField("Move the agenda with the event when the start changes", default=True)
 
 
