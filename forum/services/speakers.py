@@ -18,6 +18,7 @@ from forum.extensions import db
 from forum.models import Event, Slot, SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry, SpeakerRole, SpeakerStatus
 from forum.models import event_organisers
 from forum.services import speaker_mail
+from forum.services.agenda import public_statuses
 from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.tokens import hash_token, new_token
 from forum.services.validation import Checker
@@ -403,3 +404,24 @@ def send_reminders(now: datetime | None = None) -> int:
         speaker_mail.send_reminder(speaker, token, invitations)
     db.session.commit()
     return len(due)
+
+
+@dataclass
+class PublicSpeaker:
+    speaker: Speaker
+    slots: list[tuple[Slot, SpeakerRole, bool]]  # (slot, role, confirmed)
+
+
+def public_speakers(event: Event) -> list[PublicSpeaker]:
+    """Who the public may see, by name, with their slots; never e-mails or declines."""
+    shown = public_statuses(event)
+    invitations = db.session.scalars(
+        select(SlotSpeaker).join(Slot).where(Slot.event_id == event.id, SlotSpeaker.status.in_(shown))
+        .options(joinedload(SlotSpeaker.slot), joinedload(SlotSpeaker.speaker))
+        .order_by(Slot.start_utc, SlotSpeaker.position)
+    ).all()
+    people: dict[int, PublicSpeaker] = {}
+    for invitation in invitations:
+        entry = people.setdefault(invitation.speaker_id, PublicSpeaker(invitation.speaker, []))
+        entry.slots.append((invitation.slot, invitation.role, invitation.status is Status.CONFIRMED))
+    return sorted(people.values(), key=lambda p: p.speaker.name.lower())

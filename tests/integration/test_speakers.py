@@ -257,10 +257,16 @@ def test_public_pages_show_confirmed_speakers_only(client, forum, smtp_server):
     assert DARWIN["email"] not in page and UTRECHT["email"] not in page
     api = client.get("/api/v1/events/forum").get_json()
     assert [s["name"] for s in api["slots"][0]["speakers"]] == ["Kylie Brown"]
+    people = client.get("/events/forum/speakers?tz=Australia/Darwin").get_data(as_text=True)
+    assert "Kylie Brown" in people and "Wim de Vries" not in people and "City of Darwin" in people
+    assert f"{_oracle(16, 'Australia/Darwin'):%H:%M}" in people and DARWIN["email"] not in people
     forum.show_unconfirmed_speakers = True
     events.db.session.commit()
     page = client.get("/events/forum/").get_data(as_text=True)
     assert "Wim de Vries" in page and "to be confirmed" in page
+    speakers.decline(darwin.speaker, darwin.id, "private reason")
+    people = client.get("/events/forum/speakers").get_data(as_text=True)
+    assert "Kylie Brown" not in people and "private reason" not in people and "Wim de Vries" in people
 
 
 def test_api_adds_assigns_and_flags(client, organiser, forum, smtp_server):

@@ -5,7 +5,7 @@ from flask import make_response, render_template, request
 from flask_login import current_user
 
 from forum import planning, timezones
-from forum.services import agenda, events, registrations
+from forum.services import agenda, events, registrations, speakers
 from forum.web.public import bp
 from forum.web.public.forms import RegistrationForm
 from forum.web.zone import page_zone, remember
@@ -46,6 +46,13 @@ def render_event_page(event, form: RegistrationForm | None = None, closed: str |
     if status != 200:
         response.status_code = status
     return response
+
+
+@bp.get("/events/<slug>/speakers")
+def speakers_page(slug: str):
+    event = events.public_event(slug, current_user if current_user.is_authenticated else None)
+    zone, zone_error = page_zone(event.timezone)
+    return _page("public/speakers.html", zone, zone_error, event=event, people=speakers.public_speakers(event))
 
 
 @bp.get("/healthz")
