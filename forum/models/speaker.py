@@ -110,7 +110,7 @@ class SlotSpeaker(db.Model):
     proposed_start_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
     proposal_note: Mapped[str] = mapped_column(Text, default="")
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
-    last_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # invitation, re-send or reminder
     # A REQUEST went out, so withdrawing needs a CANCEL.
     in_calendar: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 

@@ -117,7 +117,7 @@ def assign(slot: Slot, speaker: Speaker, role: str) -> SlotSpeaker:
         invitation = SlotSpeaker(slot=slot, speaker=speaker, position=position)
         db.session.add(invitation)
     invitation.role, invitation.status = role_value, Status.INVITED
-    invitation.invited_at = invitation.answered_at = invitation.last_reminded_at = None
+    invitation.invited_at = invitation.answered_at = invitation.last_contacted_at = None
     invitation.reminders_sent, invitation.decline_reason = 0, ""
     _log(invitation, "assigned", role_value.value)
     db.session.commit()
@@ -147,6 +147,7 @@ def send_invitation(speaker: Speaker) -> int:
     for invitation in invitations:
         _log(invitation, "re-sent" if invitation.invited_at else "invited")
         invitation.invited_at = invitation.invited_at or now
+        invitation.last_contacted_at = now  # the next reminder counts from here
     speaker_mail.send_invitation(speaker, token, invitations)
     db.session.commit()
     return len(invitations)
@@ -381,7 +382,8 @@ def slot_warnings(event: Event) -> dict[int, list[str]]:
 
 def send_reminders(now: datetime | None = None) -> int:
     """Remind speakers who have not answered: after the event's number of days
-    since the invitation (or the last reminder), at most its number of times."""
+    since we last wrote to them (invitation, re-send or reminder), at most its
+    number of times."""
     now = now or timezones.now_utc()
     candidates = db.session.scalars(
         select(SlotSpeaker).join(Slot).join(Event)
@@ -391,7 +393,7 @@ def send_reminders(now: datetime | None = None) -> int:
     ).all()
     due: dict[int, list[SlotSpeaker]] = {}
     for invitation in candidates:
-        last = invitation.last_reminded_at or invitation.invited_at
+        last = invitation.last_contacted_at or invitation.invited_at
         if now - last >= timedelta(days=invitation.slot.event.speaker_reminder_days):
             due.setdefault(invitation.speaker_id, []).append(invitation)
     for invitations in due.values():
@@ -399,7 +401,7 @@ def send_reminders(now: datetime | None = None) -> int:
         token = _replace_link(speaker, "replaced")
         for invitation in invitations:
             invitation.reminders_sent += 1
-            invitation.last_reminded_at = now
+            invitation.last_contacted_at = now
             _log(invitation, "reminded", str(invitation.reminders_sent))
         speaker_mail.send_reminder(speaker, token, invitations)
     db.session.commit()

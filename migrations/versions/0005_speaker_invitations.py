@@ -62,7 +62,7 @@ def upgrade():
         batch_op.add_column(sa.Column('proposed_start_utc', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('proposal_note', sa.Text(), server_default='', nullable=False))
         batch_op.add_column(sa.Column('reminders_sent', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('last_reminded_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('last_contacted_at', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('in_calendar', sa.Boolean(), server_default=sa.false(), nullable=False))
     # Each existing invitation gets its calendar UID; a "proposed" status
     # without a proposed time cannot be answered, so it becomes "invited".
@@ -85,7 +85,7 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('ck_slot_speakers_proposals_have_a_time'), type_='check')
         batch_op.drop_constraint(batch_op.f('uq_slot_speakers_uid'), type_='unique')
         batch_op.drop_column('in_calendar')
-        batch_op.drop_column('last_reminded_at')
+        batch_op.drop_column('last_contacted_at')
         batch_op.drop_column('reminders_sent')
         batch_op.drop_column('proposal_note')
         batch_op.drop_column('proposed_start_utc')

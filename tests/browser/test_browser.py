@@ -272,3 +272,35 @@ def test_newcomer_registers_gets_an_invitation_and_cancels(server, new_page):
     page.wait_for_load_state("load")
     assert "Cancelled" in _text(page, ".status")
     assert page.locator(".join").count() == 0
+
+
+def test_organiser_sends_a_speaker_link_and_sees_the_confirmation(server, new_page):
+    """The speakers issue's walk-through: the board of the upcoming demo, one
+    speaker still to answer, their link from the .eml, confirmed, the board changes."""
+    from email import message_from_bytes, policy
+
+    board_url = server + "/organiser/events/smart-tech-fighting-covid-19-upcoming/speakers"
+    organiser = new_page()
+    _log_in_as_demo_organiser(organiser, server)
+    organiser.goto(board_url)
+    waiting = organiser.locator("tr.status-invited")
+    assert waiting.count() == 1 and "no answer for 4 day(s)" in waiting.inner_text()
+    assert organiser.locator("tr.status-proposed").count() == 1
+    seoul_time = _local("16:10", "Asia/Seoul")
+    assert f"{seoul_time:%H:%M}" in waiting.locator("td.time").first.inner_text()
+    waiting.get_by_role("button", name=re.compile("^Re-send")).click()
+    organiser.wait_for_load_state("load")
+    assert "Invitation sent to" in _text(organiser, ".flash")
+
+    (eml,) = [p for p in server.deliver_mail() if "speaker-invitation" in p.name]
+    message = message_from_bytes(eml.read_bytes(), policy=policy.default)
+    link = re.search(r"http://127\.0\.0\.1:\d+/speakers/[\w-]+/", message.get_body(("plain",)).get_content()).group(0)
+
+    speaker = new_page(java_script_enabled=False)
+    speaker.goto(link)
+    assert "Waiting for your answer" in _text(speaker, "section.invitation")
+    speaker.get_by_role("button", name="Confirm: I will speak at this time").click()
+    assert "Confirmed" in _text(speaker, "section.invitation")
+
+    organiser.goto(board_url)
+    assert organiser.locator("tr.status-invited").count() == 0
