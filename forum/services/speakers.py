@@ -39,6 +39,19 @@ class SpeakerInput:
     bio: str = ""
 
 
+def _zone_from_city(check: Checker, city: str, zone: str) -> str:
+    """An empty zone is taken from the city when its name means one zone."""
+    if zone.strip() or not city.strip():
+        return zone
+    found, candidates = timezones.zone_of_city(city)
+    if found:
+        return found
+    if candidates:
+        options = ", ".join(sorted({f"{c.zone} ({c.city}, {c.country})" for c in candidates})[:6])
+        check.fail("timezone", f"There are several places called {city.strip()}: {options}. Choose the zone.")
+    return zone
+
+
 def _checked(data: SpeakerInput, with_email: bool = True) -> dict:
     check = Checker()
     values = {
@@ -46,9 +59,9 @@ def _checked(data: SpeakerInput, with_email: bool = True) -> dict:
         "organisation": check.text("organisation", data.organisation, 200, required=False),
         "role_title": check.text("role_title", data.role_title, 200, required=False),
         "city": check.text("city", data.city, 100, required=False),
-        "timezone": check.zone("timezone", data.timezone),
         "bio": check.text("bio", data.bio, 3000, required=False),
     }
+    values["timezone"] = check.zone("timezone", _zone_from_city(check, data.city or "", data.timezone or ""))
     if with_email:
         values["email"] = check.email("email", data.email)
     check.raise_if_any()

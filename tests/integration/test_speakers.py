@@ -297,3 +297,17 @@ def test_api_adds_assigns_and_flags(client, organiser, forum, smtp_server):
     assert twice.status_code == 409
     listing = client.get("/api/v1/events/forum/speakers", headers=headers).get_json()
     assert [i["status"] for i in listing["invitations"]] == ["invited"]
+
+
+def test_a_city_gives_the_zone_when_it_means_one(client, logged_in, forum):
+    data = {**UTRECHT, "timezone": ""}
+    assert logged_in.post("/organiser/events/forum/speakers", data=data).status_code == 302
+    assert speakers.speaker_of(forum, forum.speakers[0].id).timezone == "Europe/Amsterdam"
+    ambiguous = logged_in.post("/organiser/events/forum/speakers",
+                               data={**data, "email": "s@x.org", "city": "Springfield"})
+    html = ambiguous.get_data(as_text=True)
+    assert ambiguous.status_code == 422 and "several places called Springfield" in html
+    assert "America/Chicago (Springfield, US)" in html and 'value="s@x.org"' in html
+    suggestions = client.get("/zones/cities?q=darw").get_json()["cities"]
+    assert suggestions[0] == {"city": "Darwin", "country": "AU", "timezone": "Australia/Darwin"}
+    assert client.get("/zones/cities?q=").get_json() == {"cities": []}

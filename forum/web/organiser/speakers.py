@@ -34,7 +34,7 @@ def _render(event, speaker_form=None, assign_form=None, status: int = 200):
     answered = sum(r.invitation.status.value in ("confirmed", "declined") for r in rows)
     return render_template(
         "organiser/speakers.html", event=event, rows=rows, answered=answered,
-        speaker_form=speaker_form or SpeakerForm(data={"timezone": event.timezone}),
+        speaker_form=speaker_form or SpeakerForm(),
         assign_form=_assign_form(event, assign_form), action_form=ActionForm(),
     ), status
 

@@ -55,6 +55,13 @@ def speakers_page(slug: str):
     return _page("public/speakers.html", zone, zone_error, event=event, people=speakers.public_speakers(event))
 
 
+@bp.get("/zones/cities")
+def city_zones():
+    """Suggestions for zone fields: which zone a typed city is in (offline GeoNames list)."""
+    found = timezones.zones_for_city(request.args.get("q", ""))
+    return {"cities": [{"city": c.city, "country": c.country, "timezone": c.zone} for c in found]}
+
+
 @bp.get("/healthz")
 def healthz():
     return {"status": "ok"}
