@@ -53,7 +53,7 @@ def from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE"),
-        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,  # above the photo limit, so a large photo gets a message
         "API_TITLE": "Forum scheduler API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

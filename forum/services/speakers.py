@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from forum import planning, timezones
+from forum import photos, planning, timezones
 from forum.extensions import db
 from forum.models import Event, Slot, SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry, SpeakerRole, SpeakerStatus
 from forum.models import event_organisers
@@ -52,7 +52,8 @@ def _zone_from_city(check: Checker, city: str, zone: str) -> str:
     return zone
 
 
-def _checked(data: SpeakerInput, with_email: bool = True) -> dict:
+def _checked(data: SpeakerInput, with_email: bool = True, photo: bytes | None = None,
+             remove_photo: bool = False) -> dict:
     check = Checker()
     values = {
         "name": check.text("name", data.name, 200),
@@ -64,6 +65,7 @@ def _checked(data: SpeakerInput, with_email: bool = True) -> dict:
     values["timezone"] = check.zone("timezone", _zone_from_city(check, data.city or "", data.timezone or ""))
     if with_email:
         values["email"] = check.email("email", data.email)
+    _with_photo(check, values, photo, remove_photo)
     check.raise_if_any()
     return values
 
@@ -73,9 +75,21 @@ def as_input(speaker: Speaker) -> SpeakerInput:
                         role_title=speaker.role_title, city=speaker.city, timezone=speaker.timezone, bio=speaker.bio)
 
 
-def add_speaker(event: Event, data: SpeakerInput) -> Speaker:
+def _with_photo(check: Checker, values: dict, photo: bytes | None, remove_photo: bool) -> dict:
+    """Add the re-encoded photo to `values` (or its removal); a bad file is a message on `photo`."""
+    if remove_photo:
+        values.update(photo=None, photo_updated_at=None)
+    elif photo:
+        try:
+            values.update(photo=photos.portrait(photo), photo_updated_at=timezones.now_utc())
+        except photos.PhotoError as error:
+            check.fail("photo", str(error))
+    return values
+
+
+def add_speaker(event: Event, data: SpeakerInput, photo: bytes | None = None) -> Speaker:
     """A speaker of this event; the same person in another event is matched by e-mail."""
-    values = _checked(data)
+    values = _checked(data, photo=photo)
     taken = db.session.scalar(select(Speaker).where(Speaker.event_id == event.id, Speaker.email == values["email"]))
     if taken is not None:
         raise Invalid({"email": f"{taken.name} <{taken.email}> is already a speaker of this event."})
@@ -85,9 +99,10 @@ def add_speaker(event: Event, data: SpeakerInput) -> Speaker:
     return speaker
 
 
-def update_speaker(speaker: Speaker, data: SpeakerInput) -> Speaker:
-    """Profile fields; the e-mail stays, as it is how the person is matched."""
-    for name, value in _checked(data, with_email=False).items():
+def update_speaker(speaker: Speaker, data: SpeakerInput, photo: bytes | None = None,
+                   remove_photo: bool = False) -> Speaker:
+    """Profile fields and photo; the e-mail stays, as it is how the person is matched."""
+    for name, value in _checked(data, with_email=False, photo=photo, remove_photo=remove_photo).items():
         setattr(speaker, name, value)
     db.session.commit()
     return speaker
@@ -271,10 +286,11 @@ def propose(speaker: Speaker, invitation_id: int, local_start: datetime | None, 
     return invitation
 
 
-def update_profile(speaker: Speaker, data: SpeakerInput) -> Speaker:
+def update_profile(speaker: Speaker, data: SpeakerInput, photo: bytes | None = None,
+                   remove_photo: bool = False) -> Speaker:
     if speaker.event.speaker_edits_locked:
         raise Conflict("The organisers have locked speakers' details; please write to them for changes.")
-    return update_speaker(speaker, data)
+    return update_speaker(speaker, data, photo, remove_photo)
 
 
 def update_talk(speaker: Speaker, invitation_id: int, title: str, abstract: str) -> Slot:

@@ -53,6 +53,11 @@ def to_input(form, input_class):
     return input_class(**{f.name: form[f.name].data for f in dataclasses.fields(input_class) if f.name in form})
 
 
+def uploaded(field) -> bytes | None:
+    """The bytes of a file field, or None when nothing was chosen."""
+    return field.data.read() if field.data and getattr(field.data, "filename", "") else None
+
+
 def submit(form, action):
     """Validate, then run the use case; None means: show the form again.
 

@@ -1,4 +1,4 @@
-"""Speaker invitations: links, answers, proposals, reminders and their log
+"""Speaker invitations: links, answers, proposals, reminders, their log; speaker photos
 
 Revision ID: 0005_speaker_invitations
 Revises: 0004_registration_links
@@ -53,6 +53,10 @@ def upgrade():
         batch_op.create_check_constraint('speaker_reminder_days_positive', 'speaker_reminder_days > 0')
         batch_op.create_check_constraint('speaker_reminder_max_not_negative', 'speaker_reminder_max >= 0')
 
+    with op.batch_alter_table('speakers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('photo', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('photo_updated_at', sa.DateTime(), nullable=True))
+
     with op.batch_alter_table('slot_speakers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('uid', sa.String(length=36), nullable=True))
         batch_op.add_column(sa.Column('sequence', sa.Integer(), server_default='0', nullable=False))
@@ -80,6 +84,10 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('speakers', schema=None) as batch_op:
+        batch_op.drop_column('photo_updated_at')
+        batch_op.drop_column('photo')
+
     with op.batch_alter_table('slot_speakers', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_slot_speakers_reminders_not_negative'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_slot_speakers_proposals_have_a_time'), type_='check')

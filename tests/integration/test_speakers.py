@@ -311,3 +311,49 @@ def test_a_city_gives_the_zone_when_it_means_one(client, logged_in, forum):
     suggestions = client.get("/zones/cities?q=darw").get_json()["cities"]
     assert suggestions[0] == {"city": "Darwin", "country": "AU", "timezone": "Australia/Darwin"}
     assert client.get("/zones/cities?q=").get_json() == {"cities": []}
+
+
+def _image(fmt: str = "PNG", size=(1200, 800)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, fmt)
+    return out.getvalue()
+
+
+def test_photo_is_resized_reencoded_and_bad_files_refused(client, forum, smtp_server):
+    import io
+
+    from PIL import Image
+
+    talk = _slot(forum, "Smart tech talk", 16)
+    speaker = _invite(forum, UTRECHT, talk)
+    token = _link(_delivered(smtp_server)[0])
+    form = {**UTRECHT, "bio": "Alderman of Utrecht"}
+    not_image = client.post(f"/speakers/{token}/profile", content_type="multipart/form-data",
+                            data={**form, "name": "Wim kept", "photo": (io.BytesIO(b"<svg onload=alert(1)>"), "x.svg")})
+    assert not_image.status_code == 422
+    html = not_image.get_data(as_text=True)
+    assert "not an image we can read" in html and 'value="Wim kept"' in html
+    big = b"\xff\xd8" + b"0" * (5 * 1024 * 1024 + 1)
+    too_big = client.post(f"/speakers/{token}/profile", content_type="multipart/form-data",
+                          data={**form, "photo": (io.BytesIO(big), "big.jpg")})
+    assert too_big.status_code == 422 and "the limit is 5 MB" in too_big.get_data(as_text=True)
+    assert speakers.speaker_of(forum, speaker.id).photo is None
+
+    ok = client.post(f"/speakers/{token}/profile", content_type="multipart/form-data",
+                     data={**form, "photo": (io.BytesIO(_image()), "me.png")})
+    assert ok.status_code == 302
+    served = client.get(f"/speakers/{token}/photo.jpg")
+    assert served.mimetype == "image/jpeg" and served.headers["X-Content-Type-Options"] == "nosniff"
+    with Image.open(io.BytesIO(served.data)) as image:
+        assert image.format == "JPEG" and max(image.size) == 480
+    # The public sees it only once the speaker is confirmed.
+    assert client.get(f"/events/forum/speakers/{speaker.id}/photo.jpg").status_code == 404
+    invitation = speaker.slot_links[0]
+    speakers.confirm(speaker, invitation.id)
+    assert client.get(f"/events/forum/speakers/{speaker.id}/photo.jpg").data == served.data
+    client.post(f"/speakers/{token}/profile", data={**form, "remove_photo": "y"})
+    assert client.get(f"/speakers/{token}/photo.jpg").status_code == 404

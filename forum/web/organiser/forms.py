@@ -75,6 +75,7 @@ class SpeakerForm(FlaskForm):
     city = StringField("City")
     timezone = StringField("Time zone")
     bio = TextAreaField("Short bio")
+    photo = FileField("Photo (optional; JPEG, PNG, WebP or GIF, up to 5 MB)")
 
 
 class AssignForm(FlaskForm):

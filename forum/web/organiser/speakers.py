@@ -9,7 +9,7 @@ from forum import timezones
 from forum.services import agenda, events, speakers
 from forum.services.errors import Conflict, Invalid
 from forum.services.speakers import SpeakerInput
-from forum.web.forms import show_errors, to_input
+from forum.web.forms import show_errors, to_input, uploaded
 from forum.web.organiser import bp
 from forum.web.organiser.forms import ActionForm, AssignForm, SpeakerForm
 
@@ -50,7 +50,7 @@ def add_speaker(slug: str):
     form = SpeakerForm()
     if form.validate_on_submit():
         try:
-            speaker = speakers.add_speaker(event, to_input(form, SpeakerInput))
+            speaker = speakers.add_speaker(event, to_input(form, SpeakerInput), uploaded(form.photo))
             flash(f"{speaker.name} added. Assign them to a slot to invite them.")
             return _board(slug)
         except Invalid as error:

@@ -6,6 +6,8 @@ from flask_login import current_user
 
 from forum import planning, timezones
 from forum.services import agenda, events, registrations, speakers
+from forum.services.errors import NotFound
+from forum.web.photos import photo_response
 from forum.web.public import bp
 from forum.web.public.forms import RegistrationForm
 from forum.web.zone import page_zone, remember
@@ -53,6 +55,16 @@ def speakers_page(slug: str):
     event = events.public_event(slug, current_user if current_user.is_authenticated else None)
     zone, zone_error = page_zone(event.timezone)
     return _page("public/speakers.html", zone, zone_error, event=event, people=speakers.public_speakers(event))
+
+
+@bp.get("/events/<slug>/speakers/<int:speaker_id>/photo.jpg")
+def speaker_photo(slug: str, speaker_id: int):
+    """Only the photo of a speaker the public may see on this event's pages."""
+    event = events.public_event(slug)
+    shown = {person.speaker.id: person.speaker for person in speakers.public_speakers(event)}
+    if speaker_id not in shown:
+        raise NotFound("No such speaker on this event's pages.")
+    return photo_response(shown[speaker_id])
 
 
 @bp.get("/zones/cities")

@@ -1,5 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, StringField, TextAreaField
 
 from forum.web.forms import fold_field, local_field
 
@@ -11,6 +12,8 @@ class ProfileForm(FlaskForm):
     city = StringField("City")
     timezone = StringField("Your time zone")
     bio = TextAreaField("Short bio (plain text)")
+    photo = FileField("Photo (JPEG, PNG, WebP or GIF, up to 5 MB; we keep a small copy)")
+    remove_photo = BooleanField("Remove my photo")
 
 
 class DeclineForm(FlaskForm):

@@ -9,7 +9,8 @@ from forum import calendar, planning, timezones
 from forum.services import speaker_mail, speakers
 from forum.services.errors import Conflict, Invalid
 from forum.services.speakers import SpeakerInput
-from forum.web.forms import show_errors, to_input
+from forum.web.forms import show_errors, to_input, uploaded
+from forum.web.photos import photo_response
 from forum.web.speaker import bp
 from forum.web.speaker.forms import AnswerForm, DeclineForm, ProfileForm, ProposeForm, TalkForm
 
@@ -121,7 +122,13 @@ def talk(token: str, invitation_id: int):
 def profile(token: str):
     form = ProfileForm()
     return _answer(token, None, "profile", form, lambda s: (
-        speakers.update_profile(s, to_input(form, SpeakerInput)) and "Your details are saved."))
+        speakers.update_profile(s, to_input(form, SpeakerInput), uploaded(form.photo), form.remove_photo.data)
+        and "Your details are saved."))
+
+
+@bp.get("/speakers/<token>/photo.jpg")
+def photo(token: str):
+    return photo_response(speakers.by_token(token))
 
 
 @bp.get("/speakers/<token>/calendar.ics")
