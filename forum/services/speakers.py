@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from forum import photos, planning, timezones
 from forum.extensions import db
@@ -369,7 +369,7 @@ def board(event: Event, now: datetime | None = None) -> list[BoardRow]:
     now = now or timezones.now_utc()
     invitations = db.session.scalars(
         select(SlotSpeaker).join(Slot).where(Slot.event_id == event.id)
-        .options(joinedload(SlotSpeaker.slot), joinedload(SlotSpeaker.speaker))
+        .options(joinedload(SlotSpeaker.slot), joinedload(SlotSpeaker.speaker), selectinload(SlotSpeaker.log))
         .order_by(Slot.start_utc, Slot.position, SlotSpeaker.position, SlotSpeaker.id)
     ).all()
     clashes = planning.double_bookings(_engagements(event))

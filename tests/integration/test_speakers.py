@@ -357,3 +357,30 @@ def test_photo_is_resized_reencoded_and_bad_files_refused(client, forum, smtp_se
     assert client.get(f"/events/forum/speakers/{speaker.id}/photo.jpg").data == served.data
     client.post(f"/speakers/{token}/profile", data={**form, "remove_photo": "y"})
     assert client.get(f"/speakers/{token}/photo.jpg").status_code == 404
+
+
+def test_organiser_edits_a_speaker_and_sees_the_history(logged_in, forum, smtp_server):
+    talk = _slot(forum, "Smart tech talk", 16)
+    speaker = _invite(forum, UTRECHT, talk)
+    speakers.send_invitation(speaker)
+    url = f"/organiser/events/forum/speakers/{speaker.id}/edit"
+    assert 'value="Wim de Vries"' in logged_in.get(url).get_data(as_text=True)
+    bad = logged_in.post(url, data={**UTRECHT, "name": "Wim", "timezone": "Utrecht/Centre"})
+    assert bad.status_code == 422 and 'value="Utrecht/Centre"' in bad.get_data(as_text=True)
+    assert logged_in.post(url, data={**UTRECHT, "name": "Wim de Vries-Bos", "email": "ignored@x.org"}).status_code == 302
+    row = speakers.speaker_of(forum, speaker.id)
+    assert (row.name, row.email) == ("Wim de Vries-Bos", UTRECHT["email"])
+    board = logged_in.get("/organiser/events/forum/speakers").get_data(as_text=True)
+    assert ": assigned (speaker)" in board and ": invited" in board and ": re-sent" in board
+    assert logged_in.get("/organiser/events/forum/speakers/999999/edit").status_code == 404
+
+
+def test_another_organiser_sees_no_speaker(client, forum, other_organiser, smtp_server):
+    speaker = _invite(forum, UTRECHT, _slot(forum, "Smart tech talk", 16))
+    invitation = speaker.slot_links[0]
+    login(client, "bob@example.org", "battery staple")
+    assert client.get("/organiser/events/forum/speakers").status_code == 404
+    assert client.get(f"/organiser/events/forum/speakers/{speaker.id}/edit").status_code == 404
+    assert client.post(f"/organiser/events/forum/invitations/{invitation.id}/revoke").status_code == 404
+    assert client.post(f"/organiser/events/forum/speakers/{speaker.id}/send").status_code == 404
+    assert SlotSpeaker.query.one().status.value == "invited"

@@ -1,7 +1,9 @@
 """The speakers' board: who speaks when, in their own time, and who has answered."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from dataclasses import asdict
+
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -56,6 +58,22 @@ def add_speaker(slug: str):
         except Invalid as error:
             show_errors(form, error)
     return _render(event, speaker_form=form, status=422)
+
+
+@bp.route("/events/<slug>/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
+def edit_speaker(slug: str, speaker_id: int):
+    event = events.organiser_event(current_user, slug)
+    speaker = speakers.speaker_of(event, speaker_id)
+    form = SpeakerForm(data=None if request.method == "POST" else asdict(speakers.as_input(speaker)))
+    if form.validate_on_submit():
+        try:
+            speakers.update_speaker(speaker, to_input(form, SpeakerInput), uploaded(form.photo))
+            flash(f"{speaker.name} saved.")
+            return _board(slug)
+        except Invalid as error:
+            show_errors(form, error)
+    return render_template("organiser/speaker_form.html", event=event, speaker=speaker, form=form), \
+        422 if form.errors else 200
 
 
 @bp.post("/events/<slug>/speakers/assign")
