@@ -384,3 +384,26 @@ def test_another_organiser_sees_no_speaker(client, forum, other_organiser, smtp_
     assert client.post(f"/organiser/events/forum/invitations/{invitation.id}/revoke").status_code == 404
     assert client.post(f"/organiser/events/forum/speakers/{speaker.id}/send").status_code == 404
     assert SlotSpeaker.query.one().status.value == "invited"
+
+
+def test_a_proposal_at_a_time_that_does_not_exist_is_refused(client, organiser, smtp_server):
+    """The night the clocks go forward in Amsterdam, 02:30 never happens."""
+    from datetime import date
+
+    from tests.conftest import make_event
+
+    year = date.today().year + 1
+    sunday = max(date(year, 3, d) for d in range(25, 32) if date(year, 3, d).weekday() == 6)
+    start = datetime(sunday.year, sunday.month, sunday.day, 0, 0)
+    event = make_event(organiser, slug="dst-night", timezone="Europe/Amsterdam", start=start,
+                       end=start + timedelta(hours=12))
+    slot = agenda.add_slot(event, SlotInput(title="Night owls", start=start + timedelta(hours=4),
+                                            end=start + timedelta(hours=5), timezone="Europe/Amsterdam"))
+    speaker = _invite(event, UTRECHT, slot)
+    token = _link(_delivered(smtp_server)[0])
+    invitation = speaker.slot_links[0]
+    response = client.post(f"/speakers/{token}/slots/{invitation.id}/propose",
+                           data={f"p{invitation.id}-start": f"{sunday.isoformat()}T02:30"})
+    assert response.status_code == 422
+    assert f"02:30 on {sunday.isoformat()} does not exist in Europe/Amsterdam" in response.get_data(as_text=True)
+    assert SlotSpeaker.query.one().status.value == "invited"
