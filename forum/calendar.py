@@ -45,6 +45,7 @@ class Entry:
     attendees: list[Person] = field(default_factory=list)
     attendee_partstat: str = "NEEDS-ACTION"
     stamp: datetime | None = None
+    zone: str | None = None  # its own zone, in a feed that mixes events; else the calendar's
 
 
 def _vtimezone(zone: str, start: datetime, end: datetime) -> Timezone:
@@ -123,12 +124,16 @@ def _calendar(method: str, entries: list[Entry], zone: str, stamp: datetime, ext
     for name, value in (extra or {}).items():
         value, parameters = value if isinstance(value, tuple) else (value, None)
         calendar.add(name, value, parameters=parameters)
-    if entries and zone != "UTC":
-        first = min(e.start for e in entries)
-        last = max(e.end for e in entries)
-        calendar.add_component(_vtimezone(zone, first, last))
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    for entry in entries:  # one VTIMEZONE per zone used, covering its own entries
+        own = entry.zone or zone
+        first, last = spans.get(own, (entry.start, entry.end))
+        spans[own] = (min(first, entry.start), max(last, entry.end))
+    for own, (first, last) in sorted(spans.items()):
+        if own != "UTC":
+            calendar.add_component(_vtimezone(own, first, last))
     for entry in entries:
-        calendar.add_component(_vevent(entry, zone, stamp))
+        calendar.add_component(_vevent(entry, entry.zone or zone, stamp))
     return calendar.to_ical()
 
 

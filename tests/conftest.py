@@ -34,6 +34,15 @@ def _config(url: str, **extra) -> dict:
 
 
 @pytest.fixture(scope="session")
+def radicale(tmp_path_factory):
+    from tests.support.radicale import Radicale
+
+    server = Radicale(tmp_path_factory.mktemp("radicale"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def database_urls(request, tmp_path_factory):
     """One migrated database per backend for the whole session (via Alembic)."""
     urls = {}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
 from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
+from forum.timezones import now_utc
 
 if TYPE_CHECKING:  # relationships name the other aggregates as strings
     from forum.models.event import Event
@@ -52,6 +53,8 @@ class Slot(db.Model):
     speakers_text: Mapped[str] = mapped_column(String(500), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Feeds' Last-Modified; NULL only for rows older than migration 0006.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     event: Mapped["Event"] = relationship(back_populates="slots")
     speaker_links: Mapped[list["SlotSpeaker"]] = relationship(

@@ -20,6 +20,8 @@ class Organiser(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # The secret link of their calendar feed of all their events (hash only).
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     api_tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="organiser", cascade="all, delete-orphan"

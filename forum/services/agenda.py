@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from forum import agenda_csv, planning, timezones
 from forum.extensions import db
@@ -52,7 +52,7 @@ def next_slot_input(event: Event, minutes: int = 30) -> SlotInput:
 def _checked(event: Event, data: SlotInput) -> dict:
     check = Checker()
     values = {
-        "title": check.text("title", data.title, 200),
+        "title": check.line("title", data.title, 200),
         "track": check.text("track", data.track, 100, required=False),
         "description": check.text("description", data.description, 20000, required=False),
         "speakers_text": check.text("speakers_text", data.speakers_text, 500, required=False),
@@ -174,8 +174,15 @@ def update_slot(slot: Slot, data: SlotInput) -> Slot:
 
 
 def delete_slot(slot: Slot) -> None:
+    slot.event.updated_at = timezones.now_utc()  # a feed without the slot is a change too
     db.session.delete(slot)
     db.session.commit()
+
+
+def changed_at(event: Event) -> datetime:
+    """When the event or any of its slots last changed: the feeds' Last-Modified and DTSTAMP."""
+    latest = db.session.scalar(select(func.max(Slot.updated_at)).where(Slot.event_id == event.id))
+    return max(filter(None, [event.updated_at, latest]))
 
 
 def duplicate_slot(slot: Slot) -> Slot:

@@ -89,7 +89,7 @@ def _free_slug(base: str, exclude_id: int | None) -> str:
 def _checked(data: EventInput, event: Event | None) -> dict:
     check = Checker()
     values = {
-        "title": check.text("title", data.title, 200),
+        "title": check.line("title", data.title, 200),
         "description": check.text("description", data.description, 20000, required=False),
         "venue": check.text("venue", data.venue, 300, required=False),
         "livestream_url": check.url("livestream_url", data.livestream_url),

@@ -53,7 +53,7 @@ def seat_entry(registration: Registration, page: str | None = None) -> calendar.
         url=event_url(event),
         join_url=event.join_url if confirmed else "",
         cancelled=not confirmed,
-        stamp=registration.since,
+        stamp=max(event.updated_at, registration.since),
     )
 
 
@@ -77,12 +77,6 @@ def slot_entries(registration: Registration, slots: list[Slot]) -> list[calendar
         )
         for slot in slots
     ]
-
-
-def feed(registration: Registration, slots: list[Slot]) -> bytes:
-    event = registration.event
-    stamp = max(event.updated_at, registration.since)
-    return calendar.feed(event.title, slot_entries(registration, slots), event.timezone, stamp)
 
 
 @dataclass

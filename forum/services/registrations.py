@@ -46,7 +46,7 @@ class Outcome:
 def _checked(data: RegistrationInput, with_email: bool = True) -> dict:
     check = Checker()
     values = {
-        "name": check.text("name", data.name, 200),
+        "name": check.line("name", data.name, 200),
         "organisation": check.text("organisation", data.organisation, 200, required=False),
         "city": check.text("city", data.city, 100, required=False),
         "country": check.text("country", data.country, 100, required=False),

@@ -7,11 +7,9 @@ One iTIP object carries one UID, so each slot is its own message.
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import select
 
 from forum import calendar, mail, planning, timezones
-from forum.extensions import db
-from forum.models import Slot, SlotSpeaker, Speaker, SpeakerStatus
+from forum.models import SlotSpeaker, Speaker
 from forum.services.invitations import event_url, organizer
 
 JOIN_EARLY = "Please join 15 minutes early for a sound and video check."
@@ -109,15 +107,3 @@ def send_calendar(invitation: SlotSpeaker, method: str, moved: bool = False) -> 
         calendar=calendar.invitation(entry, event.timezone, method), method=method,
     )
 
-
-def feed(speaker: Speaker) -> bytes:
-    """The confirmed slots of this person (matched by e-mail) across events, with join links."""
-    invitations = db.session.scalars(
-        select(SlotSpeaker).join(Speaker).join(Slot)
-        .where(Speaker.email == speaker.email, SlotSpeaker.status == SpeakerStatus.CONFIRMED)
-        .order_by(Slot.start_utc)
-    ).all()
-    entries = [slot_entry(i) for i in invitations]
-    stamps = [i.answered_at or i.slot.event.updated_at for i in invitations]
-    stamp = max(stamps, default=speaker.event.updated_at)
-    return calendar.feed(f"{speaker.name}: speaking", entries, speaker.event.timezone, stamp)

@@ -56,7 +56,7 @@ def _checked(data: SpeakerInput, with_email: bool = True, photo: bytes | None = 
              remove_photo: bool = False) -> dict:
     check = Checker()
     values = {
-        "name": check.text("name", data.name, 200),
+        "name": check.line("name", data.name, 200),
         "organisation": check.text("organisation", data.organisation, 200, required=False),
         "role_title": check.text("role_title", data.role_title, 200, required=False),
         "city": check.text("city", data.city, 100, required=False),
@@ -302,7 +302,7 @@ def update_talk(speaker: Speaker, invitation_id: int, title: str, abstract: str)
     if invitation.role is not SpeakerRole.SPEAKER:
         raise Conflict("Only the speaker of a talk can rename it; a panel's title is the organisers' to change.")
     check = Checker()
-    slot.title = check.text("title", title, 200)
+    slot.title = check.line("title", title, 200)
     slot.description = check.text("abstract", abstract, 5000, required=False)
     check.raise_if_any()
     _log(invitation, "edited talk", slot.title)

@@ -28,6 +28,13 @@ class Checker:
             self.fail(field, f"Keep it to {max_length} characters (this has {len(value)}).")
         return value
 
+    def line(self, field: str, value: str | None, max_length: int, required: bool = True) -> str:
+        """A title or a name: one line, since it ends up in e-mail subjects and calendar summaries."""
+        value = self.text(field, value, max_length, required)
+        if any(c in value for c in "\r\n\t\v\f\x00"):
+            self.fail(field, "Keep it on one line.")
+        return value
+
     def url(self, field: str, value: str | None, max_length: int = 500) -> str:
         value = self.text(field, value, max_length, required=False)
         if value and not URL_RE.match(value):

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from forum import planning, timezones
-from forum.services import accounts, agenda, events, speakers
+from forum import calendar, planning, timezones
+from forum.services import accounts, agenda, events, feeds, speakers
 from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict, Invalid
 from forum.services.events import EventInput
@@ -196,4 +196,17 @@ def account():
     token = None
     if form.validate_on_submit():
         token = accounts.issue_api_token(current_user, request.form.get("label", "")[:100])
-    return render_template("organiser/account.html", form=form, token=token, tokens=current_user.api_tokens)
+    return render_template("organiser/account.html", form=form, token=token, tokens=current_user.api_tokens,
+                           feed_link=None)
+
+
+@bp.post("/account/feed")
+def new_feed_link():
+    """A calendar link for all the organiser's events; shown once, the old one stops working."""
+    form = ActionForm()
+    link = None
+    if form.validate_on_submit():
+        token = feeds.new_organiser_feed_link(current_user)
+        link = calendar.webcal(current_app.config["BASE_URL"] + url_for("public.organiser_feed", token=token))
+    return render_template("organiser/account.html", form=form, token=None, tokens=current_user.api_tokens,
+                           feed_link=link)

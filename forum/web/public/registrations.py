@@ -7,24 +7,19 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Response, flash, make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 
 from forum import calendar, planning, timezones
-from forum.services import agenda, events, invitations, registrations
+from forum.services import agenda, events, feeds, invitations, registrations
 from forum.services.errors import Conflict
 from forum.services.registrations import RegistrationInput
+from forum.web.feeds import calendar_response
 from forum.web.forms import submit, to_input
 from forum.web.limits import registration_limit
 from forum.web.public import bp
-from forum.web.public.routes import render_event_page
 from forum.web.public.forms import CancelForm, DetailsForm, RegistrationForm
-
-
-def _private(response: Response) -> Response:
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
+from forum.web.public.routes import render_event_page
+from forum.web.secret_links import private
 
 
 @bp.post("/events/<slug>/register")
@@ -47,7 +42,7 @@ def register(slug: str):
         "waitlisted": "The event is full: you are on the waitlist. We have e-mailed you the details.",
         "pending": "Thank you. The organisers approve each registration; we will e-mail you their answer.",
     }[outcome.registration.status.value])
-    return _private(redirect(url_for("public.registration_page", token=outcome.token)))
+    return private(redirect(url_for("public.registration_page", token=outcome.token)))
 
 
 def _page(token: str, registration, details: DetailsForm | None = None, status: int = 200):
@@ -67,7 +62,7 @@ def _page(token: str, registration, details: DetailsForm | None = None, status: 
         "details": details or DetailsForm(data=asdict(registrations.as_input(registration))),
         "cancel_form": CancelForm(),
     }
-    return _private(make_response(render_template("public/registration.html", **context), status))
+    return private(make_response(render_template("public/registration.html", **context), status))
 
 
 @bp.get("/registrations/<token>/")
@@ -81,7 +76,7 @@ def update_registration(token: str):
     form = DetailsForm()
     if submit(form, lambda: registrations.update_details(registration, to_input(form, RegistrationInput))):
         flash("Your details are saved.")
-        return _private(redirect(url_for("public.registration_page", token=token)))
+        return private(redirect(url_for("public.registration_page", token=token)))
     return _page(token, registration, form, 422)
 
 
@@ -90,7 +85,7 @@ def cancel_registration(token: str):
     """Only a POST cancels; a GET (a link scanner, a typed address) shows the page."""
     registration = registrations.by_token(token)
     if request.method == "GET":
-        return _private(redirect(url_for("public.registration_page", token=token)))
+        return private(redirect(url_for("public.registration_page", token=token)))
     if not CancelForm().validate_on_submit():
         flash("The form expired; press the button again.", "error")
     else:
@@ -99,24 +94,18 @@ def cancel_registration(token: str):
             flash("Your registration is cancelled. We have e-mailed a confirmation that removes it from your calendar.")
         except Conflict as error:
             flash(error.message, "error")
-    return _private(redirect(url_for("public.registration_page", token=token)))
-
-
-def _ics(body: bytes, filename: str) -> Response:
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return _private(response)
+    return private(redirect(url_for("public.registration_page", token=token)))
 
 
 @bp.get("/registrations/<token>/event.ics")
 def registration_ics(token: str):
     registration = registrations.by_token(token)
     entry = invitations.seat_entry(registration, invitations.page_url(token))
-    return _ics(calendar.single(entry, registration.event.timezone), f"{registration.event.slug}.ics")
+    body = calendar.single(entry, registration.event.timezone)
+    return calendar_response(body, registration.since, f"{registration.event.slug}.ics", private=True)
 
 
 @bp.get("/registrations/<token>/calendar.ics")
 def registration_feed(token: str):
-    registration = registrations.by_token(token)
-    return _ics(invitations.feed(registration, registration.event.slots), f"{registration.event.slug}-agenda.ics")
+    feed = feeds.registration_feed(registrations.by_token(token))
+    return calendar_response(feed.body, feed.changed_at, private=True)

@@ -1,11 +1,11 @@
 """Pages anyone can read: the event list and an event's agenda in the viewer's zone."""
 from __future__ import annotations
 
-from flask import make_response, render_template, request
+from flask import current_app, make_response, render_template, request, url_for
 from flask_login import current_user
 
-from forum import planning, timezones
-from forum.services import agenda, events, registrations, speakers
+from forum import calendar, planning, timezones
+from forum.services import agenda, events, feeds, registrations, speakers
 from forum.services.errors import NotFound
 from forum.web.photos import photo_response
 from forum.web.public import bp
@@ -34,6 +34,13 @@ def event_page(slug: str):
     return render_event_page(event)
 
 
+def _calendar_links(event) -> dict:
+    entry = feeds.event_entry(event)
+    feed = current_app.config["BASE_URL"] + url_for("public.event_feed", slug=event.slug)
+    return {"google": calendar.google_link(entry), "outlook": calendar.outlook_link(entry),
+            "webcal": calendar.webcal(feed), "feed": feed}
+
+
 def render_event_page(event, form: RegistrationForm | None = None, closed: str | None = None, status: int = 200):
     """The agenda in the viewer's zone, with the registration form (or why it is closed)."""
     zone, zone_error = page_zone(event.timezone)
@@ -44,6 +51,7 @@ def render_event_page(event, form: RegistrationForm | None = None, closed: str |
     response = _page(
         "public/event.html", zone, zone_error, event=event, days=days, now=now, form=form,
         closed=closed or registrations.closed_reason(event, now), seats_left=registrations.seats_left(event),
+        links=_calendar_links(event),
     )
     if status != 200:
         response.status_code = status

@@ -3,23 +3,18 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Response, flash, make_response, redirect, render_template, url_for
+from flask import flash, make_response, redirect, render_template, url_for
 
 from forum import calendar, planning, timezones
-from forum.services import speaker_mail, speakers
+from forum.services import feeds, speaker_mail, speakers
 from forum.services.errors import Conflict, Invalid
 from forum.services.speakers import SpeakerInput
+from forum.web.feeds import calendar_response
 from forum.web.forms import show_errors, to_input, uploaded
 from forum.web.photos import photo_response
+from forum.web.secret_links import private
 from forum.web.speaker import bp
 from forum.web.speaker.forms import AnswerForm, DeclineForm, ProfileForm, ProposeForm, TalkForm
-
-
-def _private(response: Response) -> Response:
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
 
 
 def _page(token: str, speaker, failed: tuple[int | None, str, object] | None = None, status: int = 200):
@@ -56,11 +51,11 @@ def _page(token: str, speaker, failed: tuple[int | None, str, object] | None = N
         "speaker/page.html", token=token, speaker=speaker, event=event, items=items, profile=profile,
         answer_form=AnswerForm(), webcal=calendar.webcal(feed), feed_url=feed,
     )
-    return _private(make_response(html, status))
+    return private(make_response(html, status))
 
 
 def _back(token: str):
-    return _private(redirect(url_for("speaker.page", token=token)))
+    return private(redirect(url_for("speaker.page", token=token)))
 
 
 @bp.get("/speakers/<token>/")
@@ -133,7 +128,5 @@ def photo(token: str):
 
 @bp.get("/speakers/<token>/calendar.ics")
 def feed(token: str):
-    speaker = speakers.by_token(token)
-    response = Response(speaker_mail.feed(speaker), mimetype="text/calendar")
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    return _private(response)
+    result = feeds.speaker_feed(speakers.by_token(token))
+    return calendar_response(result.body, result.changed_at, private=True)

@@ -1,0 +1,26 @@
+"""Serving iCalendar bytes: the headers calendar clients and caches rely on."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from flask import Response, request
+
+from forum.web import secret_links
+
+
+def calendar_response(body: bytes, last_modified: datetime, filename: str | None = None,
+                      private: bool = False) -> Response:
+    """text/calendar with a strong ETag of the bytes and Last-Modified; a
+    matching conditional GET gets 304 with no body."""
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.set_etag(hashlib.sha256(body).hexdigest())
+    response.last_modified = last_modified
+    if private:
+        secret_links.private(response)
+    else:
+        response.headers["Cache-Control"] = "public, max-age=300"
+    return response.make_conditional(request)
