@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from forum import planning, timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Organiser, Slot, SlotSpeaker, event_organisers
-from forum.services import registrations
+from forum.services import registrations, speakers
 from forum.services.errors import Conflict, NotFound
 from forum.services.validation import Checker
 
@@ -219,6 +219,10 @@ def change_status(event: Event, action: str) -> Event:
         event.published_at = timezones.now_utc()
     if target is EventStatus.CANCELLED:
         event.sequence += 1
+        db.session.flush()
+        # Everything sent before is withdrawn: seats and speakers' slots alike.
+        registrations.withdraw_invitations(event)
+        speakers.withdraw_invitations(event)
     db.session.commit()
     return event
 

@@ -38,7 +38,7 @@ def sequence(registration: Registration) -> int:
 def seat_entry(registration: Registration, page: str | None = None) -> calendar.Entry:
     """The whole event as one calendar entry, under the registration's own UID."""
     event = registration.event
-    confirmed = registration.status is Status.CONFIRMED
+    confirmed = registration.status is Status.CONFIRMED and event.status.value != "cancelled"
     description = event.description
     if page:
         description = f"{description}\n\nYour registration: {page}".strip()
@@ -160,6 +160,13 @@ def send_cancellation(registration: Registration, token: str, had_seat: bool, by
     paragraphs.append("Changed your mind? Register again on the event page while registration is open.")
     _send(registration, token, "registration-cancelled", f"Cancelled: {title}", paragraphs,
           method="CANCEL" if had_seat else None)
+
+
+def send_event_cancelled(registration: Registration, token: str) -> None:
+    title = registration.event.title
+    _send(registration, token, "event-cancelled", f"Cancelled: {title}", [
+        f"We are sorry: “{title}” has been cancelled. This e-mail removes it from your calendar.",
+    ], method="CANCEL")
 
 
 def send_message(registration: Registration, token: str, subject: str, body: str) -> None:

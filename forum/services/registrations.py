@@ -381,6 +381,17 @@ def registration_of(event: Event, registration_id: int) -> Registration:
     return registration
 
 
+def withdraw_invitations(event: Event) -> int:
+    """The event is cancelled: every confirmed attendee gets METHOD:CANCEL (the
+    event's SEQUENCE has risen), so calendars drop the entry."""
+    people = db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
+    ).all()
+    for registration in people:
+        invitations.send_event_cancelled(registration, _new_link(registration))
+    return len(people)
+
+
 def message_confirmed(event: Event, subject: str, body: str) -> int:
     """Queue one e-mail per confirmed attendee, each with their own link."""
     check = Checker()

@@ -204,6 +204,17 @@ def _withdraw_from_calendar(invitation: SlotSpeaker) -> None:
         speaker_mail.send_calendar(invitation, "CANCEL")
 
 
+def withdraw_invitations(event: Event) -> int:
+    """The event is cancelled: every slot a speaker has in their calendar gets a CANCEL."""
+    invitations = db.session.scalars(
+        select(SlotSpeaker).join(Slot).where(Slot.event_id == event.id, SlotSpeaker.in_calendar.is_(True))
+    ).all()
+    for invitation in invitations:
+        _log(invitation, "event cancelled")
+        _withdraw_from_calendar(invitation)
+    return len(invitations)
+
+
 # The speaker's side ----------------------------------------------------------
 
 class LinkEnded(NotFound):
