@@ -6,7 +6,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from forum import mail
-from forum.services import accounts, demo, speakers
+from forum.services import accounts, demo, registrations, speakers
 from forum.services.errors import Invalid
 
 organiser_cli = AppGroup("organiser", help="Manage organiser accounts.")
@@ -57,8 +57,9 @@ def demo_command(upcoming: bool):
 def outbox_work(once: bool, interval: float):
     """Deliver queued e-mail (over SMTP, or as .eml files without MAIL_SERVER).
 
-    Also sends speakers' reminders once a day."""
-    mail.work(interval, once, click.echo, daily=[speakers.send_reminders])
+    Also sends speakers' reminders once a day, and attendees' reminders (a
+    day and an hour before each event) as they fall due."""
+    mail.work(interval, once, click.echo, daily=[speakers.send_reminders], every_pass=[registrations.send_reminders])
 
 
 @outbox_cli.command("status")

@@ -217,16 +217,20 @@ def messages(event_id: int, status: str = "", limit: int = 500) -> list[OutboxMe
 DAY = 24 * 3600
 
 
-def work(interval: float, once: bool, log=print, daily=()) -> None:
-    """The worker's loop: run the `daily` jobs (at start, then every 24 hours),
-    deliver what is due, sleep; `once` stops after one pass."""
+def work(interval: float, once: bool, log=print, daily=(), every_pass=()) -> None:
+    """The worker's loop: run the `daily` jobs (at start, then every 24 hours)
+    and the `every_pass` jobs, deliver what is due, sleep; `once` stops after
+    one pass. Jobs queue messages; this pass delivers them."""
     last_daily = None
     while True:
+        jobs = list(every_pass)
         if last_daily is None or time.monotonic() - last_daily >= DAY:
-            for job in daily:
-                done = job()
-                log(f"{job.__module__}.{job.__name__}: {done}")
+            jobs += daily
             last_daily = time.monotonic()
+        for job in jobs:
+            done = job()
+            if done:
+                log(f"{job.__module__}.{job.__name__}: {done}")
         report = deliver_due()
         if report.sent or report.retrying or report.failed:
             log(f"outbox: {report.sent} sent, {report.retrying} to retry later, {report.failed} failed")

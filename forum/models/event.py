@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.sql import false
+from sqlalchemy.sql import false, true
 
 from forum.extensions import db
 from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
@@ -69,6 +69,9 @@ class Event(db.Model):
     speaker_reminder_max: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     show_unconfirmed_speakers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     speaker_edits_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Reminders to confirmed attendees, with the join link.
+    remind_day_before: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    remind_hour_before: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     status: Mapped[EventStatus] = mapped_column(
         enum_column(EventStatus, "event_status"), default=EventStatus.DRAFT, index=True
     )

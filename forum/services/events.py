@@ -43,6 +43,8 @@ class EventInput:
     speaker_reminder_max: int = 2
     show_unconfirmed_speakers: bool = False
     speaker_edits_locked: bool = False
+    remind_day_before: bool = True
+    remind_hour_before: bool = True
     move_agenda: bool = True
 
 
@@ -56,6 +58,7 @@ def as_input(event: Event) -> EventInput:
         capacity=event.capacity, approval_required=event.approval_required,
         speaker_reminder_days=event.speaker_reminder_days, speaker_reminder_max=event.speaker_reminder_max,
         show_unconfirmed_speakers=event.show_unconfirmed_speakers, speaker_edits_locked=event.speaker_edits_locked,
+        remind_day_before=event.remind_day_before, remind_hour_before=event.remind_hour_before,
         registration_opens=_local_or_none(event.registration_opens_utc, zone),
         registration_closes=_local_or_none(event.registration_closes_utc, zone),
     )
@@ -112,6 +115,8 @@ def _checked(data: EventInput, event: Event | None) -> dict:
     values["approval_required"] = bool(data.approval_required)
     values["show_unconfirmed_speakers"] = bool(data.show_unconfirmed_speakers)
     values["speaker_edits_locked"] = bool(data.speaker_edits_locked)
+    values["remind_day_before"] = bool(data.remind_day_before)
+    values["remind_hour_before"] = bool(data.remind_hour_before)
     values["speaker_reminder_days"] = data.speaker_reminder_days
     values["speaker_reminder_max"] = data.speaker_reminder_max
     if data.speaker_reminder_days is None or not 1 <= data.speaker_reminder_days <= 60:

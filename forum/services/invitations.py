@@ -162,6 +162,15 @@ def send_cancellation(registration: Registration, token: str, had_seat: bool, by
           method="CANCEL" if had_seat else None)
 
 
+def send_reminder(registration: Registration, token: str, which: str) -> None:
+    """A day or an hour before: when, in the reader's zone, and the join link."""
+    event = registration.event
+    soon = "tomorrow" if which == "day" else "in an hour"
+    _send(registration, token, f"reminder-{which}", f"Reminder: {event.title} starts {soon}", [
+        f"“{event.title}” starts {soon}: {when(event, registration.timezone).own}.",
+    ], method=None)
+
+
 def send_event_cancelled(registration: Registration, token: str) -> None:
     title = registration.event.title
     _send(registration, token, "event-cancelled", f"Cancelled: {title}", [

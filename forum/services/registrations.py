@@ -7,7 +7,7 @@ seat count read is the seat count written (see `_lock_event`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, text
 from sqlalchemy.exc import IntegrityError
@@ -379,6 +379,40 @@ def registration_of(event: Event, registration_id: int) -> Registration:
     if registration is None or registration.event_id != event.id:
         raise NotFound("No such registration for this event.")
     return registration
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind confirmed attendees a day and an hour before the start, as the
+    event allows; each at most once, and only the hour one when both are due
+    (someone who registers 30 minutes before gets one reminder, not two).
+
+    Rows are locked (`SKIP LOCKED` on PostgreSQL) so workers running side by
+    side never send the same reminder twice.
+    """
+    now = now or timezones.now_utc()
+    due = db.session.scalars(
+        select(Registration).join(Event)
+        .where(Registration.status == Status.CONFIRMED, Event.status == EventStatus.PUBLISHED,
+               Event.start_utc > now, Event.start_utc <= now + timedelta(days=1),
+               Registration.reminded_hour_at.is_(None))
+        .order_by(Registration.id)
+        .with_for_update(skip_locked=True, of=Registration)
+    ).all()
+    sent = 0
+    for registration in due:
+        event = registration.event
+        if event.start_utc - now <= timedelta(hours=1):
+            which, registration.reminded_hour_at = "hour", now
+        elif registration.reminded_day_at is None:
+            which = "day"
+        else:
+            continue
+        registration.reminded_day_at = registration.reminded_day_at or now
+        if getattr(event, f"remind_{which}_before"):
+            invitations.send_reminder(registration, _new_link(registration), which)
+            sent += 1
+    db.session.commit()
+    return sent
 
 
 def withdraw_invitations(event: Event) -> int:

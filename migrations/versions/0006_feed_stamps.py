@@ -1,4 +1,4 @@
-"""Feeds: when each slot last changed, and organisers' feed links
+"""Feeds (when each slot last changed, organisers' feed links) and attendee reminders
 
 Revision ID: 0006_feed_stamps
 Revises: 0005_speaker_invitations
@@ -28,7 +28,24 @@ def upgrade():
 
 
 
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('remind_day_before', sa.Boolean(), server_default=sa.true(), nullable=False))
+        batch_op.add_column(sa.Column('remind_hour_before', sa.Boolean(), server_default=sa.true(), nullable=False))
+
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reminded_day_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('reminded_hour_at', sa.DateTime(), nullable=True))
+
+
 def downgrade():
+    with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_column('reminded_hour_at')
+        batch_op.drop_column('reminded_day_at')
+
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_column('remind_hour_before')
+        batch_op.drop_column('remind_day_before')
+
     with op.batch_alter_table('slots', schema=None) as batch_op:
         batch_op.drop_column('updated_at')
 

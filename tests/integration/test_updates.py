@@ -55,3 +55,52 @@ def test_cancelling_the_event_cancels_everything_sent(client, organiser, smtp_se
         assert method == "CANCEL" and str(vevent["STATUS"]) == "CANCELLED"
         assert int(vevent["SEQUENCE"]) > sent_before[str(vevent["UID"])]
         assert "meet.example.org" not in message.get_body(("plain",)).get_content()
+
+
+def test_reminders_a_day_and_an_hour_before_never_twice(client, organiser, smtp_server, runner):
+    from forum import timezones
+    from forum.models import Registration
+    from forum.services import registrations
+
+    event = open_event_for(organiser, capacity=1)
+    for email in ("a@example.org", "waiting@example.org", "gone@example.org"):
+        _register(client, email)
+    start = event.start_utc
+    mail.deliver_due()
+    smtp_server.received.clear()
+
+    assert registrations.send_reminders(start - timedelta(days=2)) == 0
+    assert registrations.send_reminders(start - timedelta(hours=23)) == 1
+    assert registrations.send_reminders(start - timedelta(hours=22)) == 0  # never twice
+    assert registrations.send_reminders(start - timedelta(minutes=50)) == 1
+    assert registrations.send_reminders(start - timedelta(minutes=10)) == 0
+    assert registrations.send_reminders(start + timedelta(minutes=10)) == 0
+    mail.deliver_due()
+    messages = smtp_server.messages()
+    assert [m["To"] for m in messages] == ["a@example.org"] * 2  # not the waitlist
+    day, hour = (m.get_body(("plain",)).get_content() for m in messages)
+    assert messages[0]["Subject"] == "Reminder: Smart City Forum starts tomorrow"
+    assert messages[1]["Subject"] == "Reminder: Smart City Forum starts in an hour"
+    local = timezones.format_datetime(start, "Europe/Amsterdam")
+    assert local in day and "https://meet.example.org/secret-room" in hour
+    assert Registration.query.filter_by(email="a@example.org").one().reminded_hour_at is not None
+
+
+def test_reminders_respect_the_organiser_and_cancellations(client, organiser, smtp_server):
+    from forum.services import registrations
+
+    event = open_event_for(organiser, capacity=None)
+    event.remind_day_before = False
+    events.db.session.commit()
+    _register(client, "late@example.org")
+    _register(client, "cancels@example.org")
+    registrations.cancel(registrations.listing(event, "cancels")[0][0])
+    start = event.start_utc
+    assert registrations.send_reminders(start - timedelta(hours=20)) == 0  # day reminder turned off
+    assert registrations.send_reminders(start - timedelta(minutes=30)) == 1  # only the confirmed one
+    events.change_status(event, "cancel")
+    event2 = open_event_for(organiser, slug="second", capacity=None)
+    client.post("/api/v1/events/second/registrations",
+                json={"name": "x", "email": "x@example.org", "timezone": "UTC"})
+    events.change_status(event2, "cancel")
+    assert registrations.send_reminders(event2.start_utc - timedelta(minutes=30)) == 0  # cancelled event

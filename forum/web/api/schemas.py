@@ -129,6 +129,8 @@ class EventPatch(WallClockRange):
                                           metadata={"description": "At most this many reminders (2)"})
     show_unconfirmed_speakers = fields.Boolean(metadata={"description": "Public pages list them as to be confirmed"})
     speaker_edits_locked = fields.Boolean(metadata={"description": "Speakers cannot edit their details or talk"})
+    remind_day_before = fields.Boolean(metadata={"description": "Remind confirmed attendees a day before (true)"})
+    remind_hour_before = fields.Boolean(metadata={"description": "Remind confirmed attendees an hour before (true)"})
     move_agenda = fields.Boolean(metadata={"description": "Slots follow a change of start (default true)"})
 
 

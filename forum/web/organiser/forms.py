@@ -24,6 +24,8 @@ class EventForm(WallClockRange, FlaskForm):
     registration_closes = DateTimeLocalField("Registration closes (empty: when the event ends)",
                                              format=LOCAL_FORMATS, validators=[Optional()])
     approval_required = BooleanField("The organisers approve each registration")
+    remind_day_before = BooleanField("Remind confirmed attendees a day before", default=True)
+    remind_hour_before = BooleanField("Remind confirmed attendees an hour before", default=True)
     speaker_reminder_days = IntegerField("Remind speakers after this many days without an answer", default=3,
                                          validators=[Optional()])
     speaker_reminder_max = IntegerField("At most this many reminders (0: none)", default=2,
