@@ -190,3 +190,52 @@ def double_bookings(engagements: Iterable[Engagement]) -> dict[tuple[str, int], 
                 found.setdefault((email, first.slot_id), []).append(second)
                 found.setdefault((email, second.slot_id), []).append(first)
     return found
+
+
+# Releases ---------------------------------------------------------------------
+
+DETAIL_FIELDS = ("kind", "track", "description", "speakers_text")
+
+
+def _confirmed_names(slot: dict) -> list[str]:
+    return [s["name"] for s in slot.get("speakers", []) if s["status"] == "confirmed"]
+
+
+def agenda_changes(before: list[dict], after: list[dict]) -> list[dict]:
+    """What changed between two published states of an agenda (slot dicts keyed
+    by their stable uid): added, removed, or changed with its aspects (moved,
+    renamed, details, speakers). Ordered by the new start, removals last."""
+    old = {slot["uid"]: slot for slot in before}
+    changes = []
+    for slot in sorted(after, key=lambda s: (s["start_utc"], s["position"])):
+        base = {"uid": slot["uid"], "title": slot["title"], "start_utc": slot["start_utc"], "end_utc": slot["end_utc"]}
+        previous = old.get(slot["uid"])
+        if previous is None:
+            changes.append({**base, "kind": "added", "aspects": []})
+            continue
+        aspects = []
+        if (previous["start_utc"], previous["end_utc"]) != (slot["start_utc"], slot["end_utc"]):
+            aspects.append("moved")
+        if previous["title"] != slot["title"]:
+            aspects.append("renamed")
+        if any(previous[name] != slot[name] for name in DETAIL_FIELDS):
+            aspects.append("details")
+        gained = [n for n in _confirmed_names(slot) if n not in _confirmed_names(previous)]
+        lost = [n for n in _confirmed_names(previous) if n not in _confirmed_names(slot)]
+        if gained or lost:
+            aspects.append("speakers")
+        if aspects:
+            changes.append({**base, "kind": "changed", "aspects": aspects, "old_title": previous["title"],
+                            "old_start_utc": previous["start_utc"], "old_end_utc": previous["end_utc"],
+                            "speakers_added": gained, "speakers_removed": lost})
+    new_uids = {slot["uid"] for slot in after}
+    for slot in sorted(before, key=lambda s: s["start_utc"]):
+        if slot["uid"] not in new_uids:
+            changes.append({"uid": slot["uid"], "title": slot["title"], "start_utc": slot["start_utc"],
+                            "end_utc": slot["end_utc"], "kind": "removed", "aspects": []})
+    return changes
+
+
+def changes_calendars(change: dict) -> bool:
+    """Whether a change alters what a calendar entry shows (time, title, details, existence)."""
+    return change["kind"] != "changed" or bool(set(change["aspects"]) - {"speakers"})

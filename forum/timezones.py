@@ -179,6 +179,11 @@ def utc_isoformat(instant: datetime) -> str:
     return to_utc(instant).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def parse_utc(text: str) -> datetime:
+    """The inverse of utc_isoformat: '2020-04-29T08:00:00Z' to an aware UTC instant."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
 def format_time(instant: datetime, zone_name: str) -> str:
     return to_zone(instant, zone_name).strftime("%H:%M")
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from forum import agenda_csv, planning, timezones
 from forum.extensions import db
-from forum.models import Event, Slot, SlotKind, SlotSpeaker, Speaker, SpeakerRole, SpeakerStatus
+from forum.models import Event, PendingCancellation, Slot, SlotKind, SlotSpeaker, Speaker, SpeakerRole, SpeakerStatus
 from forum.services.errors import Invalid, NotFound
 from forum.services.validation import Checker
 
@@ -106,7 +106,18 @@ class AgendaSlot:
     start_utc: datetime
     end_utc: datetime
     position: int
+    sequence: int
     speakers: list[SpeakerLine] = field(default_factory=list)
+
+    @classmethod
+    def from_snapshot(cls, slot: dict) -> "AgendaSlot":
+        """A slot as a release recorded it (see services.releases)."""
+        return cls(
+            id=slot["id"], uid=slot["uid"], title=slot["title"], kind=SlotKind(slot["kind"]), track=slot["track"],
+            description=slot["description"], speakers_text=slot["speakers_text"],
+            start_utc=timezones.parse_utc(slot["start_utc"]), end_utc=timezones.parse_utc(slot["end_utc"]),
+            position=slot["position"], sequence=slot["sequence"],
+        )
 
 
 _SLOT_COLUMNS = [getattr(Slot, name) for name in AgendaSlot.__slots__ if name != "speakers"]
@@ -123,12 +134,15 @@ def public_statuses(event: Event) -> tuple[SpeakerStatus, ...]:
     return TO_BE_CONFIRMED if event.show_unconfirmed_speakers else PUBLIC_STATUSES
 
 
-def agenda_view(event: Event, all_speakers: bool = False, slot_id: int | None = None) -> list[AgendaSlot]:
+def agenda_view(event: Event, all_speakers: bool = False, slot_id: int | None = None,
+                published: list[dict] | None = None) -> list[AgendaSlot]:
     """The agenda for pages and the API in two queries, whatever its size.
 
     Rows rather than ORM objects: on a 1,000-slot agenda, building and
     tracking objects cost more than everything else in the request. The
     public sees `public_statuses`; organisers (`all_speakers`) see all.
+    With `published` (a release's snapshot) the slots are as released and
+    only their speakers are read live.
     """
     slots_query = select(*_SLOT_COLUMNS).where(Slot.event_id == event.id).order_by(Slot.start_utc, Slot.position, Slot.id)
     speakers_query = (
@@ -143,9 +157,13 @@ def agenda_view(event: Event, all_speakers: bool = False, slot_id: int | None = 
         speakers_query = speakers_query.where(Slot.id == slot_id)
     if not all_speakers:
         speakers_query = speakers_query.where(SlotSpeaker.status.in_(public_statuses(event)))
-    slots = {row.id: AgendaSlot(*row) for row in db.session.execute(slots_query)}
+    if published is None:
+        slots = {row.id: AgendaSlot(*row) for row in db.session.execute(slots_query)}
+    else:
+        slots = {item["id"]: AgendaSlot.from_snapshot(item) for item in published}
     for slot_key, *speaker in db.session.execute(speakers_query):
-        slots[slot_key].speakers.append(SpeakerLine(*speaker))
+        if slot_key in slots:
+            slots[slot_key].speakers.append(SpeakerLine(*speaker))
     return list(slots.values())
 
 
@@ -174,7 +192,16 @@ def update_slot(slot: Slot, data: SlotInput) -> Slot:
 
 
 def delete_slot(slot: Slot) -> None:
-    slot.event.updated_at = timezones.now_utc()  # a feed without the slot is a change too
+    """Speakers who have the slot in their calendar get its CANCEL with the next release."""
+    event = slot.event
+    event.updated_at = timezones.now_utc()  # a feed without the slot is a change too
+    for part in slot.speaker_links:
+        if part.in_calendar:
+            db.session.add(PendingCancellation(
+                event_id=event.id, slot_uid=slot.uid, invitation_uid=part.uid, name=part.speaker.name,
+                email=part.speaker.email, title=slot.title, start_utc=slot.start_utc, end_utc=slot.end_utc,
+                sequence=event.sequence + slot.sequence + part.sequence + 1,
+            ))
     db.session.delete(slot)
     db.session.commit()
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from forum import timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Slot, SlotKind, SlotSpeaker, Speaker, SpeakerRole, SpeakerStatus
-from forum.services import accounts
+from forum.services import accounts, releases
 
 DEMO_EMAIL = "organiser@example.org"
 DEMO_PASSWORD = "gosmart-demo"
@@ -97,4 +97,6 @@ def _ensure_event(organiser, data: dict, slug: str, day: date, answers_pending: 
             )
         event.slots.append(slot)
     db.session.add(event)
+    db.session.flush()
+    releases.release_silently(event, organiser, "Published")
     return event

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from forum import planning, timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Organiser, Slot, SlotSpeaker, event_organisers
-from forum.services import registrations, speakers
+from forum.services import registrations, releases, speakers
 from forum.services.errors import Conflict, NotFound
 from forum.services.validation import Checker
 
@@ -222,6 +222,9 @@ def change_status(event: Event, action: str) -> Event:
     event.status = target
     if target is EventStatus.PUBLISHED and event.published_at is None:
         event.published_at = timezones.now_utc()
+    if target is EventStatus.PUBLISHED:
+        db.session.flush()
+        releases.release_silently(event)  # nobody has it in a calendar yet
     if target is EventStatus.CANCELLED:
         event.sequence += 1
         db.session.flush()

@@ -19,7 +19,7 @@ from forum import calendar
 from forum.extensions import db
 from forum.models import Event, EventStatus, Organiser, Registration, Slot, SlotSpeaker, Speaker, SpeakerStatus
 from forum.models import event_organisers
-from forum.services import agenda, invitations, speaker_mail
+from forum.services import invitations, releases, speaker_mail
 from forum.services.errors import NotFound
 from forum.services.tokens import hash_token, new_token
 
@@ -40,7 +40,7 @@ def event_entry(event: Event) -> calendar.Entry:
 
 
 def event_feed(event: Event) -> Feed:
-    stamp = agenda.changed_at(event)
+    stamp = releases.public_changed_at(event)
     cancelled = event.status is EventStatus.CANCELLED
     entries = [
         calendar.Entry(
@@ -48,15 +48,15 @@ def event_feed(event: Event) -> Feed:
             summary=f"{slot.title} · {event.title}", description="\n".join(filter(None, [slot.speakers_text, slot.description])),
             location=event.venue, url=invitations.event_url(event), cancelled=cancelled,
         )
-        for slot in event.slots
+        for slot in releases.public_agenda(event)
     ]
     return Feed(calendar.feed(event.title, entries, event.timezone, stamp), stamp)
 
 
 def registration_feed(registration: Registration) -> Feed:
     event = registration.event
-    stamp = max(agenda.changed_at(event), registration.since)
-    entries = invitations.slot_entries(registration, event.slots)
+    stamp = max(releases.public_changed_at(event), registration.since)
+    entries = invitations.slot_entries(registration, releases.public_agenda(event))
     return Feed(calendar.feed(event.title, entries, event.timezone, stamp), stamp)
 
 

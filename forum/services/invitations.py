@@ -171,6 +171,18 @@ def send_reminder(registration: Registration, token: str, which: str) -> None:
     ], method=None)
 
 
+def send_release_summary(registration: Registration, token: str, release) -> None:
+    """One plain message per release: every change in the reader's own zone."""
+    event, zone = registration.event, registration.timezone
+    paragraphs = [f"The agenda of “{event.title}” has changed (update {release.number}). "
+                  f"Times are your time, {zone}:"]
+    paragraphs += [describe_change(change, zone) for change in release.changes]
+    if release.comment:
+        paragraphs.append(f"The organisers add: {release.comment}")
+    paragraphs.append("Your calendar subscription (on your registration page) follows these changes by itself.")
+    _send(registration, token, "agenda-update", f"Agenda update: {event.title}", paragraphs)
+
+
 def send_event_cancelled(registration: Registration, token: str) -> None:
     title = registration.event.title
     _send(registration, token, "event-cancelled", f"Cancelled: {title}", [
@@ -181,3 +193,29 @@ def send_event_cancelled(registration: Registration, token: str) -> None:
 def send_message(registration: Registration, token: str, subject: str, body: str) -> None:
     """An organiser's note to confirmed attendees, with the join link they are entitled to."""
     _send(registration, token, "organiser-message", subject, body.split("\n\n"))
+
+
+def describe_change(change: dict, zone: str) -> str:
+    """One change in words, with times in `zone` ("your time" for a reader)."""
+    def when(start: str, end: str) -> str:
+        begin, finish = timezones.parse_utc(start), timezones.parse_utc(end)
+        return f"{timezones.format_datetime(begin, zone)} – {timezones.format_time(finish, zone)}"
+
+    title = f"“{change['title']}”"
+    if change["kind"] == "added":
+        return f"Added: {title}, {when(change['start_utc'], change['end_utc'])}"
+    if change["kind"] == "removed":
+        return f"Removed: {title} (was {when(change['start_utc'], change['end_utc'])})"
+    parts = []
+    if "moved" in change["aspects"]:
+        parts.append(f"moved from {when(change['old_start_utc'], change['old_end_utc'])} "
+                     f"to {when(change['start_utc'], change['end_utc'])}")
+    if "renamed" in change["aspects"]:
+        parts.append(f"renamed from “{change['old_title']}”")
+    if "speakers" in change["aspects"]:
+        names = [f"+ {n}" for n in change["speakers_added"]] + [f"− {n}" for n in change["speakers_removed"]]
+        parts.append("speakers " + ", ".join(names))
+    if "details" in change["aspects"]:
+        parts.append("details updated")
+    return f"{title}: " + "; ".join(parts)
+

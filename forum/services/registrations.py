@@ -2,7 +2,7 @@
 change their details or cancel; organisers approve, promote and remove.
 
 Every change that frees or takes a seat runs under the event's lock, so the
-seat count read is the seat count written (see `_lock_event`).
+seat count read is the seat count written (see `lock_event`).
 """
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def closed_reason(event: Event, now: datetime | None = None) -> str | None:
     return None
 
 
-def _lock_event(event: Event) -> None:
+def lock_event(event: Event) -> None:
     """Serialise seat-taking per event for the rest of the transaction.
 
     PostgreSQL locks the event's row; SQLite has no row locks, so a no-op
@@ -94,7 +94,7 @@ def _existing(event: Event, email: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.event_id == event.id, Registration.email == email))
 
 
-def _new_link(registration: Registration) -> str:
+def new_link(registration: Registration) -> str:
     token, token_hash = new_token()
     registration.links.append(RegistrationLink(token_hash=token_hash))
     return token
@@ -148,7 +148,7 @@ def register_attendee(event: Event, data: RegistrationInput) -> Outcome:
     live = event.status is EventStatus.PUBLISHED and event.end_utc > now
     if reason and not live:
         raise Conflict(reason)
-    _lock_event(event)
+    lock_event(event)
     existing = _existing(event, values["email"])
     if existing is not None and existing.status is not Status.CANCELLED:
         return _again(existing)  # even outside the window: a lost link must be recoverable
@@ -161,7 +161,7 @@ def register_attendee(event: Event, data: RegistrationInput) -> Outcome:
         _set_status(registration, Status.PENDING)
     else:
         _seat_or_queue(event, registration)
-    token = _new_link(registration)
+    token = new_link(registration)
     db.session.add(registration)
     try:
         db.session.flush()
@@ -177,7 +177,7 @@ def register_attendee(event: Event, data: RegistrationInput) -> Outcome:
 
 
 def _again(registration: Registration) -> Outcome:
-    token = _new_link(registration)
+    token = new_link(registration)
     _tell(registration, token)
     db.session.commit()
     return Outcome(registration, created=False, token=token)
@@ -187,7 +187,7 @@ def _tell(registration: Registration, token: str | None = None, promoted: bool =
     """Mail where the registration stands now, with a new link to its page."""
     db.session.flush()
     rank = waitlist_rank(registration) if registration.status is Status.WAITLISTED else None
-    invitations.send_status(registration, token or _new_link(registration), promoted, rank)
+    invitations.send_status(registration, token or new_link(registration), promoted, rank)
 
 
 def by_token(token: str) -> Registration:
@@ -249,7 +249,7 @@ def _fill_seats(event: Event) -> list[Registration]:
 
 def fill_seats(event: Event) -> list[Registration]:
     """After the organiser raises the capacity: the waitlist moves up, in order."""
-    _lock_event(event)
+    lock_event(event)
     promoted = _fill_seats(event)
     db.session.commit()
     return promoted
@@ -259,12 +259,12 @@ def _cancel(registration: Registration, by_organiser: bool) -> None:
     if registration.status is Status.CANCELLED:
         raise Conflict(f"This registration was already cancelled on {_since(registration)}.")
     event = registration.event
-    _lock_event(event)
+    lock_event(event)
     was_confirmed = registration.status is Status.CONFIRMED
     _set_status(registration, Status.CANCELLED)
     registration.sequence += 1
     db.session.flush()
-    invitations.send_cancellation(registration, _new_link(registration), was_confirmed, by_organiser)
+    invitations.send_cancellation(registration, new_link(registration), was_confirmed, by_organiser)
     if was_confirmed:
         _fill_seats(event)
     db.session.commit()
@@ -284,7 +284,7 @@ def approve(registration: Registration) -> None:
     """A pending request becomes a seat, or a place on the waitlist when full."""
     if registration.status is not Status.PENDING:
         raise Conflict(f"{registration.name} is {registration.status.value}, not waiting for approval.")
-    _lock_event(registration.event)
+    lock_event(registration.event)
     _seat_or_queue(registration.event, registration)
     _tell(registration, promoted=True)
     db.session.commit()
@@ -299,7 +299,7 @@ def promote(registration: Registration) -> bool:
     if registration.status not in (Status.WAITLISTED, Status.PENDING):
         raise Conflict(f"{registration.name} is {registration.status.value}; only waiting people can be promoted.")
     event = registration.event
-    _lock_event(event)
+    lock_event(event)
     raised = not _has_seat(event)
     if raised:
         event.capacity += 1
@@ -409,7 +409,7 @@ def send_reminders(now: datetime | None = None) -> int:
             continue
         registration.reminded_day_at = registration.reminded_day_at or now
         if getattr(event, f"remind_{which}_before"):
-            invitations.send_reminder(registration, _new_link(registration), which)
+            invitations.send_reminder(registration, new_link(registration), which)
             sent += 1
     db.session.commit()
     return sent
@@ -422,7 +422,7 @@ def withdraw_invitations(event: Event) -> int:
         select(Registration).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
     ).all()
     for registration in people:
-        invitations.send_event_cancelled(registration, _new_link(registration))
+        invitations.send_event_cancelled(registration, new_link(registration))
     return len(people)
 
 
@@ -436,7 +436,7 @@ def message_confirmed(event: Event, subject: str, body: str) -> int:
         select(Registration).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
     ).all()
     for registration in people:
-        invitations.send_message(registration, _new_link(registration), subject, body)
+        invitations.send_message(registration, new_link(registration), subject, body)
     db.session.commit()
     return len(people)
 

@@ -107,3 +107,22 @@ def send_calendar(invitation: SlotSpeaker, method: str, moved: bool = False) -> 
         calendar=calendar.invitation(entry, event.timezone, method), method=method,
     )
 
+
+
+
+def send_removed(event, cancellation) -> None:
+    """CANCEL for a slot deleted from the agenda, from what was kept of it
+    (a PendingCancellation): same UID, a SEQUENCE above anything sent."""
+    entry = calendar.Entry(
+        uid=cancellation.invitation_uid, sequence=cancellation.sequence, start=cancellation.start_utc,
+        end=cancellation.end_utc, summary=f"{cancellation.title} · {event.title}", url=event_url(event),
+        cancelled=True, organizer=organizer(event),
+        attendees=[calendar.Person(cancellation.name, cancellation.email)], attendee_partstat="DECLINED",
+    )
+    mail.send_notice(
+        cancellation.email, f"Cancelled: {cancellation.title} · {event.title}", "speaker-cancel", event.id,
+        name=cancellation.name, paragraphs=[f"“{cancellation.title}” has been removed from the agenda; this "
+                                            "message removes it from your calendar."],
+        rows=[], action_url=event_url(event), action_label="The event page",
+        calendar=calendar.invitation(entry, event.timezone, "CANCEL"), method="CANCEL",
+    )

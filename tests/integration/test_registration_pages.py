@@ -11,7 +11,7 @@ import icalendar
 from forum import timezones
 from forum.extensions import db
 from forum.models import OutboxMessage, Registration, RegistrationLink
-from forum.services import events
+from forum.services import events, releases
 from forum.services.tokens import hash_token
 from tests.conftest import future_wall
 
@@ -106,6 +106,7 @@ def test_feed_has_the_slots_with_the_join_link_until_cancelled(client, organiser
 
     agenda.add_slot(open_event, SlotInput(title="智慧城市, opening; welcome", start=future_wall(16),
                                           end=future_wall(17), timezone="Asia/Taipei"))
+    releases.publish_changes(open_event, organiser)
     token = _token(client.post("/events/open/register", data=FORM))
     response = client.get(f"/registrations/{token}/calendar.ics")
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"

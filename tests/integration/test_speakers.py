@@ -13,7 +13,7 @@ import pytest
 
 from forum import mail, timezones
 from forum.models import Slot, SlotSpeaker, SpeakerLogEntry
-from forum.services import agenda, events, speakers
+from forum.services import agenda, events, releases, speakers
 from forum.services.agenda import SlotInput
 from forum.services.speakers import SpeakerInput
 from tests.conftest import future_wall, login, open_event_for
@@ -252,6 +252,7 @@ def test_public_pages_show_confirmed_speakers_only(client, forum, smtp_server):
     _invite(forum, DARWIN, talk, role="panelist")
     darwin = SlotSpeaker.query.filter(SlotSpeaker.speaker.has(email=DARWIN["email"])).one()
     speakers.confirm(darwin.speaker, darwin.id)
+    releases.publish_changes(forum, None)
     page = client.get("/events/forum/").get_data(as_text=True)
     assert "Kylie Brown" in page and "Wim de Vries" not in page
     assert DARWIN["email"] not in page and UTRECHT["email"] not in page

@@ -6,13 +6,15 @@ from dataclasses import replace
 from flask import g, jsonify, request
 from flask_smorest import Blueprint
 
-from forum.services import agenda, events
+from forum import timezones
+from forum.services import agenda, events, releases
 from forum.services.agenda import SlotInput
 from forum.services.events import EventInput
 from forum.web.api import present
 from forum.web.api.auth import bearer_organiser, require_organiser
 from forum.web.api.schemas import (
-    EventIn, EventListOut, EventListQuery, EventOut, EventPatch, OrganiserEventOut, SlotIn, SlotOut,
+    EventIn, EventListOut, EventListQuery, EventOut, EventPatch, OrganiserEventOut, ReleaseIn, ReleaseListOut, ReleaseOut,
+    SlotIn, SlotOut,
     SlotPatch, ZoneQuery,
 )
 
@@ -63,7 +65,7 @@ def get_event(slug: str, tz: str | None = None):
 
 
 def _detail(event, for_organiser: bool, zone: str | None = None) -> dict:
-    slots = agenda.agenda_view(event, all_speakers=for_organiser)
+    slots = agenda.agenda_view(event, all_speakers=True) if for_organiser else releases.public_agenda(event)
     return present.event_detail(event, slots, zone or event.timezone, for_organiser)
 
 
@@ -134,3 +136,27 @@ def update_slot(payload: dict, slug: str, slot_id: int):
 @blp.doc(security=BEARER)
 def delete_slot(slug: str, slot_id: int):
     agenda.delete_slot(agenda.slot_of(_own_event(slug), slot_id))
+
+
+def _release(release) -> dict:
+    return {"number": release.number, "comment": release.comment, "notified": release.notified,
+            "created_at": timezones.utc_isoformat(release.created_at), "changes": release.changes}
+
+
+@blp.route("/events/<slug>/releases", methods=["POST"])
+@blp.arguments(ReleaseIn)
+@blp.response(201, ReleaseOut)
+@blp.alt_response(409, description="Nothing to publish, or the event is not published")
+@blp.doc(security=BEARER)
+def publish_changes(payload: dict, slug: str):
+    """Publish the draft agenda: a new release, and one message to each person it affects."""
+    release = releases.publish_changes(_own_event(slug), g.organiser, payload["comment"])
+    return _ready(_release(release)), 201
+
+
+@blp.route("/events/<slug>/releases", methods=["GET"])
+@blp.response(200, ReleaseListOut)
+def list_releases(slug: str):
+    """The changelog: each release with its changes, newest first."""
+    event = events.public_event(slug, bearer_organiser())
+    return _ready({"releases": [_release(r) for r in releases.history(event)]})

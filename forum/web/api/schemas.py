@@ -269,3 +269,21 @@ class InvitationOut(Schema):
 
 class InvitationListOut(Schema):
     invitations = fields.List(fields.Nested(InvitationOut), required=True)
+
+
+class ReleaseIn(Schema):
+    comment = fields.String(load_default="", metadata={"description": "For the changelog and the e-mails"})
+
+
+class ReleaseOut(Schema):
+    number = fields.Integer(required=True)
+    comment = fields.String(required=True)
+    created_at = fields.String(required=True, metadata={"description": "UTC, ISO 8601"})
+    notified = fields.Integer(required=True, metadata={"description": "Messages queued for this release"})
+    changes = fields.List(fields.Dict(), required=True, metadata={
+        "description": "kind (added, removed, changed), aspects (moved, renamed, details, speakers), uid, "
+                       "title, start_utc, end_utc and, for changes, the old values"})
+
+
+class ReleaseListOut(Schema):
+    releases = fields.List(fields.Nested(ReleaseOut), required=True)

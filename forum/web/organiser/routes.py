@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forum import calendar, planning, timezones
-from forum.services import accounts, agenda, events, feeds, speakers
+from forum.services import accounts, agenda, events, feeds, invitations, releases, speakers
 from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict, Invalid
 from forum.services.events import EventInput
@@ -86,6 +86,8 @@ def _render_builder(event, slot_form, shift_form=None, status=200, organiser_for
     return render_template(
         "organiser/builder.html", event=event, days=days, warnings=warnings,
         speaker_warnings=speakers.slot_warnings(event),
+        pending=releases.preview(event) if event.status.value == "published" else [],
+        describe=invitations.describe_change,
         slot_form=slot_form, shift_form=shift_form, action_form=ActionForm(),
         organiser_form=organiser_form or OrganiserForm(),
         status_actions=events.allowed_actions(event),
@@ -134,6 +136,20 @@ def slot_action(slug: str, slot_id: int, action: str):
     except Invalid as error:
         flash(" ".join(error.fields.values()), "error")
     return _builder(event.slug)
+
+
+@bp.post("/events/<slug>/releases")
+def publish_changes(slug: str):
+    event = _event(slug)
+    if not ActionForm().validate_on_submit():
+        flash("The form expired; try again.", "error")
+        return _builder(slug)
+    try:
+        release = releases.publish_changes(event, current_user, request.form.get("comment", ""))
+        flash(f"Update {release.number} is public; {release.notified} message(s) queued for the people it affects.")
+    except (Conflict, Invalid) as error:
+        flash(error.fields.get("comment") or error.message, "error")
+    return _builder(slug)
 
 
 @bp.post("/events/<slug>/shift")

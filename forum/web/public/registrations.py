@@ -10,7 +10,7 @@ from dataclasses import asdict
 from flask import flash, make_response, redirect, render_template, request, url_for
 
 from forum import calendar, planning, timezones
-from forum.services import agenda, events, feeds, invitations, registrations
+from forum.services import events, feeds, invitations, registrations, releases
 from forum.services.errors import Conflict
 from forum.services.registrations import RegistrationInput
 from forum.web.feeds import calendar_response
@@ -48,7 +48,7 @@ def register(slug: str):
 def _page(token: str, registration, details: DetailsForm | None = None, status: int = 200):
     event = registration.event
     zone = registration.timezone
-    slots = agenda.agenda_view(event)
+    slots = releases.public_agenda(event)
     days = planning.agenda_days(slots, zone, event.timezone, timezones.now_utc())
     page = invitations.page_url(token)
     entry = invitations.seat_entry(registration, page)

@@ -5,7 +5,7 @@ from flask import current_app, make_response, render_template, request, url_for
 from flask_login import current_user
 
 from forum import calendar, planning, timezones
-from forum.services import agenda, events, feeds, registrations, speakers
+from forum.services import events, feeds, invitations, registrations, releases, speakers
 from forum.services.errors import NotFound
 from forum.web.photos import photo_response
 from forum.web.public import bp
@@ -45,17 +45,26 @@ def render_event_page(event, form: RegistrationForm | None = None, closed: str |
     """The agenda in the viewer's zone, with the registration form (or why it is closed)."""
     zone, zone_error = page_zone(event.timezone)
     now = timezones.now_utc()
-    days = planning.agenda_days(agenda.agenda_view(event), zone.name, event.timezone, now)
+    days = planning.agenda_days(releases.public_agenda(event), zone.name, event.timezone, now)
     if form is None:
         form = RegistrationForm(data={"timezone": zone.name})
     response = _page(
         "public/event.html", zone, zone_error, event=event, days=days, now=now, form=form,
         closed=closed or registrations.closed_reason(event, now), seats_left=registrations.seats_left(event),
-        links=_calendar_links(event),
+        links=_calendar_links(event), release=releases.latest(event),
     )
     if status != 200:
         response.status_code = status
     return response
+
+
+@bp.get("/events/<slug>/changes")
+def changelog(slug: str):
+    """Each release's changes, newest first, in the reader's zone."""
+    event = events.public_event(slug, current_user if current_user.is_authenticated else None)
+    zone, zone_error = page_zone(event.timezone)
+    return _page("public/changes.html", zone, zone_error, event=event, releases=releases.history(event),
+                 describe=invitations.describe_change)
 
 
 @bp.get("/events/<slug>/speakers")
