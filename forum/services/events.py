@@ -175,11 +175,17 @@ def update_event(event: Event, data: EventInput) -> Event:
             "move them first or keep “move the agenda with the event” ticked.",
         )
         check.raise_if_any()
-    if values["start_utc"] != event.start_utc or values["end_utc"] != event.end_utc or values["venue"] != event.venue:
+    changed = (values["start_utc"], values["end_utc"], values["venue"], values["join_url"]) != (
+        event.start_utc, event.end_utc, event.venue, event.join_url)
+    if changed:
         event.sequence += 1
     for name, value in values.items():
         setattr(event, name, value)
     db.session.flush()
+    if changed and event.status is EventStatus.PUBLISHED:
+        # The invitation is the whole event: its own time, place or join link
+        # changed, so every seat's calendar entry gets the update now.
+        registrations.reissue_invitations(event)
     registrations.fill_seats(event)  # a raised capacity moves the waitlist up, in order
     return event
 

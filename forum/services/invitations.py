@@ -183,6 +183,14 @@ def send_release_summary(registration: Registration, token: str, release) -> Non
     _send(registration, token, "agenda-update", f"Agenda update: {event.title}", paragraphs)
 
 
+def send_event_update(registration: Registration, token: str) -> None:
+    title = registration.event.title
+    _send(registration, token, "event-update", f"Updated invitation: {title}", [
+        f"The time, place or joining details of “{title}” have changed; the new ones are below. "
+        "This e-mail updates the entry already in your calendar.",
+    ], method="REQUEST")
+
+
 def send_event_cancelled(registration: Registration, token: str) -> None:
     title = registration.event.title
     _send(registration, token, "event-cancelled", f"Cancelled: {title}", [

@@ -415,6 +415,17 @@ def send_reminders(now: datetime | None = None) -> int:
     return sent
 
 
+def reissue_invitations(event: Event) -> int:
+    """The event's time, place or join link changed: each confirmed seat gets a
+    REQUEST with the higher SEQUENCE, which updates the existing entry."""
+    people = db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
+    ).all()
+    for registration in people:
+        invitations.send_event_update(registration, new_link(registration))
+    return len(people)
+
+
 def withdraw_invitations(event: Event) -> int:
     """The event is cancelled: every confirmed attendee gets METHOD:CANCEL (the
     event's SEQUENCE has risen), so calendars drop the entry."""

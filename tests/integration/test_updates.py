@@ -104,3 +104,31 @@ def test_reminders_respect_the_organiser_and_cancellations(client, organiser, sm
                 json={"name": "x", "email": "x@example.org", "timezone": "UTC"})
     events.change_status(event2, "cancel")
     assert registrations.send_reminders(event2.start_utc - timedelta(minutes=30)) == 0  # cancelled event
+
+
+def test_moving_the_event_updates_each_seats_entry(client, organiser, smtp_server):
+    from zoneinfo import ZoneInfo
+
+    event = open_event_for(organiser, capacity=1)
+    first = _register(client, "a@example.org")
+    _register(client, "waiting@example.org")
+    mail.deliver_due()
+    before = {m["To"]: _calendar(m) for m in smtp_server.messages()}
+    smtp_server.received.clear()
+    data = events.as_input(event)
+    data.start, data.end = data.start + timedelta(hours=1), data.end + timedelta(hours=1)
+    events.update_event(event, data)
+    mail.deliver_due()
+    (message,) = smtp_server.messages()
+    method, vevent = _calendar(message)
+    assert message["To"] == "a@example.org" and method == "REQUEST"
+    assert str(vevent["UID"]) == str(before["a@example.org"][1]["UID"])
+    assert int(vevent["SEQUENCE"]) == int(before["a@example.org"][1]["SEQUENCE"]) + 1
+    assert vevent.decoded("DTSTART") == (future_wall(16) + timedelta(hours=1)).replace(tzinfo=ZoneInfo("Asia/Taipei"))
+    assert first["status"] == "confirmed"
+    smtp_server.received.clear()
+    data = events.as_input(event)
+    data.description = "Only the description changes"
+    events.update_event(event, data)
+    mail.deliver_due()
+    assert smtp_server.messages() == []  # nothing a calendar shows
