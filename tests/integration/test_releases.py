@@ -184,3 +184,37 @@ def test_changelog_and_api_in_the_readers_zone(client, forum, smtp_server):
     body = client.get("/api/v1/events/open/releases").get_json()
     assert [r["number"] for r in body["releases"]] == [3, 2, 1]
     assert body["releases"][0]["changes"][0]["aspects"] == ["moved"]
+
+
+def test_demo_walkthrough_move_publish_and_the_eml(app, client, tmp_path):
+    """The issue's "done when": in the upcoming demo, move a slot, publish, and
+    each affected speaker's .eml updates the entry they already have."""
+    from email import message_from_bytes, policy
+
+    from forum.services import demo
+    from tests.conftest import login
+
+    app.config.update(MAIL_SERVER="", MAIL_DIR=str(tmp_path / "mail"))
+    (_, copy) = demo.load_demo(upcoming=True)
+    login(client, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)
+    panel = _slot(copy, "Policy and Demands")
+    confirmed = sorted(p.speaker.email for p in panel.speaker_links if p.in_calendar)
+    form = {**{k: v for k, v in vars(agenda.as_input(panel)).items() if v is not None}}
+    form.update(start=(form["start"] + timedelta(minutes=10)).isoformat(),
+                end=(form["end"] + timedelta(minutes=10)).isoformat(), kind=form["kind"])
+    assert client.post(f"/organiser/events/{copy.slug}/slots/{panel.id}/edit", data=form).status_code == 302
+    builder = client.get(f"/organiser/events/{copy.slug}/").get_data(as_text=True)
+    assert "Changes not yet published" in builder and f"{len(confirmed)}</strong> calendar update(s)" in builder
+    published = client.post(f"/organiser/events/{copy.slug}/releases", data={"comment": "Ten minutes later"},
+                            follow_redirects=True)
+    assert "Update 2 is public" in published.get_data(as_text=True)
+    mail.deliver_due()
+    files = sorted((tmp_path / "mail").glob("*speaker-update.eml"))
+    messages = [message_from_bytes(f.read_bytes(), policy=policy.default) for f in files]
+    assert sorted(m["To"] for m in messages) == confirmed
+    for message in messages:
+        method, vevent = _calendar(message)
+        assert method == "REQUEST" and int(vevent["SEQUENCE"]) == 1
+        assert vevent.decoded("DTSTART") == panel.start_utc
+    changes = client.get(f"/events/{copy.slug}/changes").get_data(as_text=True)
+    assert "Ten minutes later" in changes and "“Policy and Demands”: moved from" in changes
