@@ -39,17 +39,25 @@ def event_entry(event: Event) -> calendar.Entry:
     )
 
 
+def slot_entry(event: Event, slot) -> calendar.Entry:
+    """A published slot as the public may see it: no join link."""
+    return calendar.Entry(
+        uid=slot.uid, sequence=event.sequence + slot.sequence, start=slot.start_utc, end=slot.end_utc,
+        summary=f"{slot.title} · {event.title}",
+        description="\n".join(filter(None, [slot.speakers_text, slot.description])),
+        location=event.venue, url=invitations.event_url(event), cancelled=event.status is EventStatus.CANCELLED,
+    )
+
+
+def slot_links(event: Event, slot) -> dict[str, str]:
+    """"Add to calendar" links for one slot (Google Calendar, Outlook.com)."""
+    entry = slot_entry(event, slot)
+    return {"google": calendar.google_link(entry), "outlook": calendar.outlook_link(entry)}
+
+
 def event_feed(event: Event) -> Feed:
     stamp = releases.public_changed_at(event)
-    cancelled = event.status is EventStatus.CANCELLED
-    entries = [
-        calendar.Entry(
-            uid=slot.uid, sequence=event.sequence + slot.sequence, start=slot.start_utc, end=slot.end_utc,
-            summary=f"{slot.title} · {event.title}", description="\n".join(filter(None, [slot.speakers_text, slot.description])),
-            location=event.venue, url=invitations.event_url(event), cancelled=cancelled,
-        )
-        for slot in releases.public_agenda(event)
-    ]
+    entries = [slot_entry(event, slot) for slot in releases.public_agenda(event)]
     return Feed(calendar.feed(event.title, entries, event.timezone, stamp), stamp)
 
 

@@ -39,8 +39,16 @@ def _well_formed(body: bytes) -> None:
         line.decode("utf-8")  # a fold inside a character would not decode
 
 
+def _strict(body: bytes) -> icalendar.Calendar:
+    """icalendar keeps going past a bad property and notes it in `errors`: none allowed."""
+    calendar = icalendar.Calendar.from_ical(body)
+    assert [(c.name, c.errors) for c in calendar.walk() if c.errors] == []
+    return calendar
+
+
 def _instants(body: bytes) -> dict[str, tuple]:
-    """UID -> (start, end) as icalendar and vobject each read them; they must agree."""
+    """UID -> (start, end) as icalendar (strictly) and vobject each read them; they must agree."""
+    _strict(body)
     by_icalendar = {str(e["UID"]): (e.decoded("DTSTART"), e.decoded("DTEND"))
                     for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
     by_vobject = {e.uid.value: (e.dtstart.value, e.dtend.value)
@@ -170,3 +178,21 @@ def test_organiser_feed_mixes_zones_each_with_its_vtimezone(client, organiser, p
     assert _round_trip(radicale, body) == instants
     client.post("/organiser/account/feed")
     assert client.get(link).status_code == 404  # replaced
+
+
+def test_add_to_calendar_links_carry_utc_times_and_no_join_link(client, published):
+    from urllib.parse import parse_qs, urlparse
+
+    from forum import timezones
+
+    html = client.get("/events/feed/").get_data(as_text=True).replace("&amp;", "&")
+    slot = published.slots[0]
+    google = [u for u in re.findall(r'href="(https://calendar\.google\.com[^"]+)"', html) if "dates=" in u]
+    outlook = re.findall(r'href="(https://outlook\.live\.com[^"]+)"', html)
+    assert len(google) == 2 and len(outlook) == 2  # the whole event, and the session
+    session = parse_qs(urlparse(google[1]).query)
+    start = timezones.localize(future_wall(16), "Asia/Taipei").strftime("%Y%m%dT%H%M%SZ")
+    end = timezones.localize(future_wall(17), "Asia/Taipei").strftime("%Y%m%dT%H%M%SZ")
+    assert session["dates"] == [f"{start}/{end}"] and session["text"] == [f"{slot.title} · Smart City Forum"]
+    assert parse_qs(urlparse(outlook[1]).query)["startdt"] == [timezones.utc_isoformat(slot.start_utc)]
+    assert JOIN not in html
