@@ -18,7 +18,8 @@ from forum.extensions import db
 from forum.models import Event, Slot, SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry, SpeakerRole, SpeakerStatus
 from forum.models import event_organisers
 from forum.services import speaker_mail
-from forum.services.agenda import public_statuses
+from forum.services.agenda import AgendaSlot, public_statuses
+from forum.services.releases import public_agenda
 from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.tokens import hash_token, new_token
 from forum.services.validation import Checker
@@ -451,11 +452,12 @@ def send_reminders(now: datetime | None = None) -> int:
 @dataclass
 class PublicSpeaker:
     speaker: Speaker
-    slots: list[tuple[Slot, SpeakerRole, bool]]  # (slot, role, confirmed)
+    slots: list[tuple[AgendaSlot, SpeakerRole, bool]]  # (slot as released, role, confirmed)
 
 
 def public_speakers(event: Event) -> list[PublicSpeaker]:
-    """Who the public may see, by name, with their slots; never e-mails or declines."""
+    """Who the public may see, by name, with their released slots; never e-mails or declines."""
+    released = {slot.id: slot for slot in public_agenda(event)}
     shown = public_statuses(event)
     invitations = db.session.scalars(
         select(SlotSpeaker).join(Slot).where(Slot.event_id == event.id, SlotSpeaker.status.in_(shown))
@@ -464,6 +466,8 @@ def public_speakers(event: Event) -> list[PublicSpeaker]:
     ).all()
     people: dict[int, PublicSpeaker] = {}
     for invitation in invitations:
+        if invitation.slot_id not in released:
+            continue
         entry = people.setdefault(invitation.speaker_id, PublicSpeaker(invitation.speaker, []))
-        entry.slots.append((invitation.slot, invitation.role, invitation.status is Status.CONFIRMED))
+        entry.slots.append((released[invitation.slot_id], invitation.role, invitation.status is Status.CONFIRMED))
     return sorted(people.values(), key=lambda p: p.speaker.name.lower())

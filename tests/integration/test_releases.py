@@ -218,3 +218,12 @@ def test_demo_walkthrough_move_publish_and_the_eml(app, client, tmp_path):
         assert vevent.decoded("DTSTART") == panel.start_utc
     changes = client.get(f"/events/{copy.slug}/changes").get_data(as_text=True)
     assert "Ten minutes later" in changes and "“Policy and Demands”: moved from" in changes
+
+
+def test_the_speakers_page_shows_released_times_only(client, forum):
+    opening = _slot(forum, "Opening")
+    _move(opening, 45)
+    page = client.get("/events/open/speakers?tz=Asia/Taipei").get_data(as_text=True)
+    released = timezones.localize(future_wall(16), "Asia/Taipei")
+    assert timezones.format_datetime(released, "Asia/Taipei") in page
+    assert timezones.format_datetime(released + timedelta(minutes=45), "Asia/Taipei") not in page
