@@ -351,7 +351,8 @@ def test_photo_is_resized_reencoded_and_bad_files_refused(client, forum, smtp_se
     assert served.mimetype == "image/jpeg" and served.headers["X-Content-Type-Options"] == "nosniff"
     with Image.open(io.BytesIO(served.data)) as image:
         assert image.format == "JPEG" and max(image.size) == 480
-    # The public sees it only once the speaker is confirmed.
+    # The public sees it only once the speaker is confirmed on a released slot.
+    releases.publish_changes(forum, None)
     assert client.get(f"/events/forum/speakers/{speaker.id}/photo.jpg").status_code == 404
     invitation = speaker.slot_links[0]
     speakers.confirm(speaker, invitation.id)
