@@ -20,7 +20,7 @@ from forum.models import (
     Event, Organiser, PendingCancellation, Registration, RegistrationStatus, Release, Slot, SlotSpeaker, Speaker,
 )
 from forum.services import agenda, invitations, speaker_mail
-from forum.services.errors import Conflict
+from forum.services.errors import Conflict, NotFound
 from forum.services.registrations import lock_event, new_link
 from forum.services.validation import Checker
 
@@ -59,11 +59,23 @@ def history(event: Event) -> list[Release]:
         select(Release).where(Release.event_id == event.id).order_by(Release.number.desc())).all()
 
 
-def public_agenda(event: Event) -> list[agenda.AgendaSlot]:
+_UNREAD = object()
+
+
+def public_agenda(event: Event, release: Release | None | object = _UNREAD) -> list[agenda.AgendaSlot]:
     """What readers see: the latest release (an event published before releases
-    existed, or never released, shows its live agenda)."""
-    release = latest(event)
+    existed, or never released, shows its live agenda). Pass `release` when the
+    caller has read it already."""
+    release = latest(event) if release is _UNREAD else release
     return agenda.agenda_view(event, published=release.snapshot if release else None)
+
+
+def released_slot(event: Event, uid: str) -> agenda.AgendaSlot:
+    """One session as published, for links that point at it."""
+    for slot in public_agenda(event):
+        if slot.uid == uid:
+            return slot
+    raise NotFound("No such session in this event's published agenda.")
 
 
 def public_changed_at(event: Event) -> datetime:

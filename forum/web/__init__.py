@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Flask
 
 from forum import timezones
-from forum.services.feeds import slot_links
 
 
 def init_app(app: Flask) -> None:
@@ -16,4 +15,3 @@ def init_app(app: Flask) -> None:
     app.add_template_global(
         lambda zone, at=None: timezones.format_offset(timezones.utc_offset(zone, at)), "utc_offset"
     )
-    app.add_template_global(slot_links, "slot_links")

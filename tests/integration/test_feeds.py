@@ -187,12 +187,14 @@ def test_add_to_calendar_links_carry_utc_times_and_no_join_link(client, publishe
 
     html = client.get("/events/feed/").get_data(as_text=True).replace("&amp;", "&")
     slot = published.slots[0]
-    google = [u for u in re.findall(r'href="(https://calendar\.google\.com[^"]+)"', html) if "dates=" in u]
-    outlook = re.findall(r'href="(https://outlook\.live\.com[^"]+)"', html)
-    assert len(google) == 2 and len(outlook) == 2  # the whole event, and the session
-    session = parse_qs(urlparse(google[1]).query)
+    assert f'href="/events/feed/sessions/{slot.uid}/google"' in html
+    google = client.get(f"/events/feed/sessions/{slot.uid}/google").headers["Location"]
+    outlook = client.get(f"/events/feed/sessions/{slot.uid}/outlook").headers["Location"]
+    assert google.startswith("https://calendar.google.com/") and outlook.startswith("https://outlook.live.com/")
+    assert client.get("/events/feed/sessions/not-a-uid/google").status_code == 404
+    session = parse_qs(urlparse(google).query)
     start = timezones.localize(future_wall(16), "Asia/Taipei").strftime("%Y%m%dT%H%M%SZ")
     end = timezones.localize(future_wall(17), "Asia/Taipei").strftime("%Y%m%dT%H%M%SZ")
     assert session["dates"] == [f"{start}/{end}"] and session["text"] == [f"{slot.title} · Smart City Forum"]
-    assert parse_qs(urlparse(outlook[1]).query)["startdt"] == [timezones.utc_isoformat(slot.start_utc)]
+    assert parse_qs(urlparse(outlook).query)["startdt"] == [timezones.utc_isoformat(slot.start_utc)]
     assert JOIN not in html

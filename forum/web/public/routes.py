@@ -1,7 +1,7 @@
 """Pages anyone can read: the event list and an event's agenda in the viewer's zone."""
 from __future__ import annotations
 
-from flask import current_app, make_response, render_template, request, url_for
+from flask import current_app, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forum import calendar, planning, timezones
@@ -45,17 +45,28 @@ def render_event_page(event, form: RegistrationForm | None = None, closed: str |
     """The agenda in the viewer's zone, with the registration form (or why it is closed)."""
     zone, zone_error = page_zone(event.timezone)
     now = timezones.now_utc()
-    days = planning.agenda_days(releases.public_agenda(event), zone.name, event.timezone, now)
+    release = releases.latest(event)
+    days = planning.agenda_days(releases.public_agenda(event, release), zone.name, event.timezone, now)
     if form is None:
         form = RegistrationForm(data={"timezone": zone.name})
     response = _page(
         "public/event.html", zone, zone_error, event=event, days=days, now=now, form=form,
         closed=closed or registrations.closed_reason(event, now), seats_left=registrations.seats_left(event),
-        links=_calendar_links(event), release=releases.latest(event),
+        links=_calendar_links(event), release=release,
+        sessions=url_for("public.event_page", slug=event.slug) + "sessions/",
     )
     if status != 200:
         response.status_code = status
     return response
+
+
+@bp.get("/events/<slug>/sessions/<uid>/<any(google, outlook):service>")
+def add_session(slug: str, uid: str, service: str):
+    """A session's "add to calendar" link, built when followed: an agenda page
+    with a thousand sessions need not carry two thousand long links."""
+    event = events.public_event(slug)
+    links = feeds.slot_links(event, releases.released_slot(event, uid))
+    return redirect(links[service])
 
 
 @bp.get("/events/<slug>/changes")
