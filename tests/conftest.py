@@ -192,6 +192,17 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+def calendar_part(message):
+    """(METHOD, the one VEVENT) of a message's text/calendar part, or (None, None)."""
+    import icalendar
+
+    part = next((p for p in message.walk() if p.get_content_type() == "text/calendar"), None)
+    if part is None:
+        return None, None
+    (vevent,) = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
+    return part.get_param("method"), vevent
+
+
 class SmtpServer:
     """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
 

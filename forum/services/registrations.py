@@ -100,6 +100,14 @@ def new_link(registration: Registration) -> str:
     return token
 
 
+def confirmed_registrations(event: Event) -> list[Registration]:
+    """Everyone with a seat: those whom invitations, updates and messages reach."""
+    return db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
+        .order_by(Registration.id)
+    ).all()
+
+
 def confirmed_count(event: Event) -> int:
     return db.session.scalar(
         select(func.count()).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
@@ -418,9 +426,7 @@ def send_reminders(now: datetime | None = None) -> int:
 def reissue_invitations(event: Event) -> int:
     """The event's time, place or join link changed: each confirmed seat gets a
     REQUEST with the higher SEQUENCE, which updates the existing entry."""
-    people = db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
-    ).all()
+    people = confirmed_registrations(event)
     for registration in people:
         invitations.send_event_update(registration, new_link(registration))
     return len(people)
@@ -429,9 +435,7 @@ def reissue_invitations(event: Event) -> int:
 def withdraw_invitations(event: Event) -> int:
     """The event is cancelled: every confirmed attendee gets METHOD:CANCEL (the
     event's SEQUENCE has risen), so calendars drop the entry."""
-    people = db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
-    ).all()
+    people = confirmed_registrations(event)
     for registration in people:
         invitations.send_event_cancelled(registration, new_link(registration))
     return len(people)
@@ -443,9 +447,7 @@ def message_confirmed(event: Event, subject: str, body: str) -> int:
     subject = check.text("subject", subject, 200)
     body = check.text("body", body, 20000)
     check.raise_if_any()
-    people = db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
-    ).all()
+    people = confirmed_registrations(event)
     for registration in people:
         invitations.send_message(registration, new_link(registration), subject, body)
     db.session.commit()

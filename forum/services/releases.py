@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from forum import planning, timezones
 from forum.extensions import db
 from forum.models import (
-    Event, Organiser, PendingCancellation, Registration, RegistrationStatus, Release, Slot, SlotSpeaker, Speaker,
+    Event, Organiser, PendingCancellation, Release, Slot, SlotSpeaker, Speaker,
 )
 from forum.services import agenda, invitations, speaker_mail
 from forum.services.errors import Conflict, NotFound
-from forum.services.registrations import lock_event, new_link
+from forum.services.registrations import confirmed_registrations, lock_event, new_link
 from forum.services.validation import Checker
 
 
@@ -98,7 +98,7 @@ class Preview:
 
 
 def preview(event: Event) -> list[Preview]:
-    confirmed = _confirmed(event)
+    confirmed = confirmed_registrations(event)
     in_calendar = _in_calendar_by_slot_uid(event)
     cancellations = _cancellations(event)
     result = []
@@ -115,11 +115,6 @@ def preview(event: Event) -> list[Preview]:
 def _cancellations(event: Event) -> list[PendingCancellation]:
     return db.session.scalars(select(PendingCancellation).where(PendingCancellation.event_id == event.id)
                               .order_by(PendingCancellation.id)).all()
-
-
-def _confirmed(event: Event) -> list[Registration]:
-    return db.session.scalars(select(Registration).where(
-        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)).all()
 
 
 def _in_calendar_by_slot_uid(event: Event) -> dict[str, list[SlotSpeaker]]:
@@ -182,7 +177,7 @@ def publish_changes(event: Event, organiser: Organiser | None, comment: str = ""
         db.session.delete(cancellation)
         sent += 1
     if previous is not None:
-        for registration in _confirmed(event):
+        for registration in confirmed_registrations(event):
             invitations.send_release_summary(registration, new_link(registration), release)
             sent += 1
     release.notified = sent

@@ -16,7 +16,7 @@ from forum.services import agenda, releases, speakers
 from forum.services.errors import Conflict
 from forum.services.agenda import SlotInput
 from forum.services.speakers import SpeakerInput
-from tests.conftest import _config, future_wall, open_event_for
+from tests.conftest import _config, calendar_part, future_wall, open_event_for
 
 
 @pytest.fixture
@@ -46,14 +46,6 @@ def _sent(smtp_server):
     messages = smtp_server.messages()
     smtp_server.received.clear()
     return messages
-
-
-def _calendar(message):
-    part = next((p for p in message.walk() if p.get_content_type() == "text/calendar"), None)
-    if part is None:
-        return None, None
-    (vevent,) = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
-    return part.get_param("method"), vevent
 
 
 def _slot(event, title):
@@ -91,8 +83,8 @@ def test_moving_one_slot_tells_each_person_once_in_their_zone(client, forum, smt
                 f"{timezones.format_time(old + timedelta(minutes=30), 'Europe/Amsterdam')} to "
                 f"{timezones.format_datetime(new, 'Europe/Amsterdam')}")
     assert expected in text and "your time, Europe/Amsterdam" in text and "Opening starts later" in text
-    assert _calendar(by_to["ams@example.org"]) == (None, None)  # attendees: a summary, the feed updates
-    method, vevent = _calendar(by_to["first@example.org"])
+    assert calendar_part(by_to["ams@example.org"]) == (None, None)  # attendees: a summary, the feed updates
+    method, vevent = calendar_part(by_to["first@example.org"])
     assert method == "REQUEST" and int(vevent["SEQUENCE"]) == 1 and vevent.decoded("DTSTART") == new
     assert release.number == 3 and release.notified == 3
 
@@ -120,7 +112,7 @@ def test_removing_a_slot_cancels_its_speakers_entry(client, forum, smtp_server):
     agenda.delete_slot(second)
     releases.publish_changes(forum, None)
     messages = {m["To"]: m for m in _sent(smtp_server)}
-    method, vevent = _calendar(messages["second@example.org"])
+    method, vevent = calendar_part(messages["second@example.org"])
     assert method == "CANCEL" and str(vevent["UID"]) == uid and int(vevent["SEQUENCE"]) >= 1
     assert str(vevent["STATUS"]) == "CANCELLED" and "first@example.org" not in messages
 
@@ -213,7 +205,7 @@ def test_demo_walkthrough_move_publish_and_the_eml(app, client, tmp_path):
     messages = [message_from_bytes(f.read_bytes(), policy=policy.default) for f in files]
     assert sorted(m["To"] for m in messages) == confirmed
     for message in messages:
-        method, vevent = _calendar(message)
+        method, vevent = calendar_part(message)
         assert method == "REQUEST" and int(vevent["SEQUENCE"]) == 1
         assert vevent.decoded("DTSTART") == panel.start_utc
     changes = client.get(f"/events/{copy.slug}/changes").get_data(as_text=True)

@@ -3,21 +3,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import icalendar
 
 from forum import mail
 from forum.services import agenda, events, speakers
 from forum.services.agenda import SlotInput
 from forum.services.speakers import SpeakerInput
-from tests.conftest import future_wall, open_event_for
-
-
-def _calendar(message):
-    part = next((p for p in message.walk() if p.get_content_type() == "text/calendar"), None)
-    if part is None:
-        return None, None
-    (vevent,) = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
-    return part.get_param("method"), vevent
+from tests.conftest import calendar_part, future_wall, open_event_for
 
 
 def _register(client, email):
@@ -41,7 +32,7 @@ def test_cancelling_the_event_cancels_everything_sent(client, organiser, smtp_se
     mail.deliver_due()
     sent_before = {}
     for message in smtp_server.messages():
-        method, vevent = _calendar(message)
+        method, vevent = calendar_part(message)
         if method == "REQUEST":
             sent_before[str(vevent["UID"])] = int(vevent["SEQUENCE"])
     smtp_server.received.clear()
@@ -51,7 +42,7 @@ def test_cancelling_the_event_cancels_everything_sent(client, organiser, smtp_se
     messages = smtp_server.messages()
     assert sorted(m["To"] for m in messages) == ["a@example.org", "b@example.org", "wim@example.org"]
     for message in messages:
-        method, vevent = _calendar(message)
+        method, vevent = calendar_part(message)
         assert method == "CANCEL" and str(vevent["STATUS"]) == "CANCELLED"
         assert int(vevent["SEQUENCE"]) > sent_before[str(vevent["UID"])]
         assert "meet.example.org" not in message.get_body(("plain",)).get_content()
@@ -113,14 +104,14 @@ def test_moving_the_event_updates_each_seats_entry(client, organiser, smtp_serve
     first = _register(client, "a@example.org")
     _register(client, "waiting@example.org")
     mail.deliver_due()
-    before = {m["To"]: _calendar(m) for m in smtp_server.messages()}
+    before = {m["To"]: calendar_part(m) for m in smtp_server.messages()}
     smtp_server.received.clear()
     data = events.as_input(event)
     data.start, data.end = data.start + timedelta(hours=1), data.end + timedelta(hours=1)
     events.update_event(event, data)
     mail.deliver_due()
     (message,) = smtp_server.messages()
-    method, vevent = _calendar(message)
+    method, vevent = calendar_part(message)
     assert message["To"] == "a@example.org" and method == "REQUEST"
     assert str(vevent["UID"]) == str(before["a@example.org"][1]["UID"])
     assert int(vevent["SEQUENCE"]) == int(before["a@example.org"][1]["SEQUENCE"]) + 1
