@@ -58,3 +58,38 @@ def test_database_enforces_constraints(empty_database):
         engine.dispose()
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_events_published_before_releases_get_release_one(empty_database):
+    """Their public agenda stays what it was, and the first "Publish changes"
+    compares with it rather than announcing every slot as new."""
+    from flask_migrate import upgrade as migrate_to
+    from sqlalchemy import text
+
+    from forum import timezones
+    from forum.models import Event
+    from forum.services import releases
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        migrate_to(revision="0006_feed_stamps")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO events (uid, slug, title, description, timezone, start_utc, end_utc, venue, "
+                "livestream_url, join_url, status, sequence, created_at, updated_at, approval_required, "
+                "published_at) VALUES ('e1', 'old', 'Old forum', '', 'Asia/Taipei', '2030-01-01 08:00:00', "
+                "'2030-01-01 10:00:00', '', '', '', 'published', 0, '2029-01-01 00:00:00', "
+                "'2029-01-01 00:00:00', false, '2029-01-01 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO slots (uid, event_id, title, kind, start_utc, end_utc, track, description, "
+                "speakers_text, position, sequence) VALUES ('s1', 1, '智慧 opening', 'opening', "
+                "'2030-01-01 08:00:00', '2030-01-01 08:30:00', '', '', '', 0, 0)"))
+        migrate_to()
+        event = Event.query.one()
+        assert [r.number for r in releases.history(event)] == [1]
+        assert releases.pending_changes(event) == []
+        (slot,) = releases.public_agenda(event)
+        assert (slot.title, timezones.utc_isoformat(slot.start_utc)) == ("智慧 opening", "2030-01-01T08:00:00Z")
+        db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()
