@@ -56,15 +56,17 @@ def slot_links(event: Event, slot) -> dict[str, str]:
 
 
 def event_feed(event: Event) -> Feed:
-    stamp = releases.public_changed_at(event)
-    entries = [slot_entry(event, slot) for slot in releases.public_agenda(event)]
+    view = releases.public_view(event)
+    stamp = view.changed_at
+    entries = [slot_entry(event, slot) for slot in view.slots]
     return Feed(calendar.feed(event.title, entries, event.timezone, stamp), stamp)
 
 
 def registration_feed(registration: Registration) -> Feed:
     event = registration.event
-    stamp = max(releases.public_changed_at(event), registration.since)
-    entries = invitations.slot_entries(registration, releases.public_agenda(event))
+    view = releases.public_view(event)
+    stamp = max(view.changed_at, registration.since)
+    entries = invitations.slot_entries(registration, view.slots)
     return Feed(calendar.feed(event.title, entries, event.timezone, stamp), stamp)
 
 

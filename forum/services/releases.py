@@ -59,15 +59,27 @@ def history(event: Event) -> list[Release]:
         select(Release).where(Release.event_id == event.id).order_by(Release.number.desc())).all()
 
 
-_UNREAD = object()
+@dataclass
+class PublicView:
+    """The agenda as readers see it, the release it comes from, and when it last changed."""
+
+    slots: list[agenda.AgendaSlot]
+    release: Release | None
+    changed_at: datetime
 
 
-def public_agenda(event: Event, release: Release | None | object = _UNREAD) -> list[agenda.AgendaSlot]:
-    """What readers see: the latest release (an event published before releases
-    existed, or never released, shows its live agenda). Pass `release` when the
-    caller has read it already."""
-    release = latest(event) if release is _UNREAD else release
-    return agenda.agenda_view(event, published=release.snapshot if release else None)
+def public_view(event: Event) -> PublicView:
+    """What readers see: the latest release (an event never released shows its
+    live agenda). One read of the release serves the slots and the stamp."""
+    release = latest(event)
+    if release is None:
+        return PublicView(agenda.agenda_view(event), None, agenda.changed_at(event))
+    return PublicView(agenda.agenda_view(event, published=release.snapshot), release,
+                      max(event.updated_at, release.created_at))
+
+
+def public_agenda(event: Event) -> list[agenda.AgendaSlot]:
+    return public_view(event).slots
 
 
 def released_slot(event: Event, uid: str) -> agenda.AgendaSlot:
@@ -76,11 +88,6 @@ def released_slot(event: Event, uid: str) -> agenda.AgendaSlot:
         if slot.uid == uid:
             return slot
     raise NotFound("No such session in this event's published agenda.")
-
-
-def public_changed_at(event: Event) -> datetime:
-    release = latest(event)
-    return max(event.updated_at, release.created_at) if release else agenda.changed_at(event)
 
 
 def pending_changes(event: Event) -> list[dict]:

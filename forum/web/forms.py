@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from wtforms import DateTimeLocalField, RadioField
+from flask_wtf.file import FileField
+from wtforms import DateTimeLocalField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
@@ -23,6 +24,18 @@ def fold_field(label: str) -> RadioField:
 
 def local_field(label: str) -> DateTimeLocalField:
     return DateTimeLocalField(label, format=LOCAL_FORMATS, validators=[InputRequired()])
+
+
+class SpeakerFields:
+    """A speaker's profile, as the organiser types it and as the speaker edits it."""
+
+    name = StringField("Name")
+    organisation = StringField("Organisation")
+    role_title = StringField("Role or title (e.g. Mayor of Taipei)")
+    city = StringField("City")
+    timezone = StringField("Time zone (empty: taken from the city)")
+    bio = TextAreaField("Short bio (plain text)")
+    photo = FileField("Photo (optional; JPEG, PNG, WebP or GIF, up to 5 MB; a small copy is kept)")
 
 
 class WallClockRange:

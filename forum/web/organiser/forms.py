@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from forum.models import SlotKind, SpeakerRole
-from forum.web.forms import LOCAL_FORMATS, WallClockRange
+from forum.web.forms import LOCAL_FORMATS, SpeakerFields, WallClockRange
 
 TZ_HINT = "Type to search, e.g. Taipei or Amsterdam; the current UTC offset is shown beside each name."
 
@@ -69,15 +69,8 @@ class MessageForm(FlaskForm):
     body = TextAreaField("Message (blank lines separate paragraphs)")
 
 
-class SpeakerForm(FlaskForm):
-    name = StringField("Name")
+class SpeakerForm(SpeakerFields, FlaskForm):
     email = StringField("E-mail")
-    organisation = StringField("Organisation")
-    role_title = StringField("Role or title (e.g. Mayor of Taipei)")
-    city = StringField("City")
-    timezone = StringField("Time zone")
-    bio = TextAreaField("Short bio")
-    photo = FileField("Photo (optional; JPEG, PNG, WebP or GIF, up to 5 MB)")
 
 
 class AssignForm(FlaskForm):

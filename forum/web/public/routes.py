@@ -45,14 +45,14 @@ def render_event_page(event, form: RegistrationForm | None = None, closed: str |
     """The agenda in the viewer's zone, with the registration form (or why it is closed)."""
     zone, zone_error = page_zone(event.timezone)
     now = timezones.now_utc()
-    release = releases.latest(event)
-    days = planning.agenda_days(releases.public_agenda(event, release), zone.name, event.timezone, now)
+    view = releases.public_view(event)
+    days = planning.agenda_days(view.slots, zone.name, event.timezone, now)
     if form is None:
         form = RegistrationForm(data={"timezone": zone.name})
     response = _page(
         "public/event.html", zone, zone_error, event=event, days=days, now=now, form=form,
         closed=closed or registrations.closed_reason(event, now), seats_left=registrations.seats_left(event),
-        links=_calendar_links(event), release=release,
+        links=_calendar_links(event), release=view.release,
         sessions=url_for("public.event_page", slug=event.slug) + "sessions/",
     )
     if status != 200:

@@ -1,18 +1,10 @@
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField, TextAreaField
 
-from forum.web.forms import fold_field, local_field
+from forum.web.forms import SpeakerFields, fold_field, local_field
 
 
-class ProfileForm(FlaskForm):
-    name = StringField("Name")
-    organisation = StringField("Organisation")
-    role_title = StringField("Role or title")
-    city = StringField("City")
-    timezone = StringField("Your time zone")
-    bio = TextAreaField("Short bio (plain text)")
-    photo = FileField("Photo (JPEG, PNG, WebP or GIF, up to 5 MB; we keep a small copy)")
+class ProfileForm(SpeakerFields, FlaskForm):
     remove_photo = BooleanField("Remove my photo")
 
 
