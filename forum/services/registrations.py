@@ -226,15 +226,28 @@ def update_details(registration: Registration, data: RegistrationInput) -> Regis
     return registration
 
 
-def waitlist_rank(registration: Registration) -> int:
-    """Place in the queue now: people ahead of this one who still wait, plus one."""
-    return 1 + db.session.scalar(
-        select(func.count()).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == Status.WAITLISTED,
-            Registration.waitlist_position < registration.waitlist_position,
-        )
-    )
+def waitlist_ranks(rows: list[Registration]) -> dict[int, int]:
+    """Place in the queue now, by registration id, of those among `rows` who wait:
+    people still waiting ahead, plus one.
+
+    The stored `waitlist_position` only orders the queue (it never shrinks
+    when people ahead leave), so it is never shown. One query for a whole
+    listing or export, whatever page or filter `rows` come from.
+    """
+    waiting = {r.id: r.event_id for r in rows if r.status is Status.WAITLISTED}
+    if not waiting:
+        return {}
+    queue = select(
+        Registration.id,
+        func.row_number().over(partition_by=Registration.event_id, order_by=Registration.waitlist_position)
+        .label("rank"),
+    ).where(Registration.event_id.in_(set(waiting.values())), Registration.status == Status.WAITLISTED).subquery()
+    return dict(db.session.execute(select(queue.c.id, queue.c.rank).where(queue.c.id.in_(waiting))).all())
+
+
+def waitlist_rank(registration: Registration) -> int | None:
+    """Place in the queue now, as `waitlist_ranks` counts it; None when not waiting."""
+    return waitlist_ranks([registration]).get(registration.id)
 
 
 def _fill_seats(event: Event) -> list[Registration]:
@@ -463,9 +476,10 @@ EXPORT_COLUMNS = [
 def export_rows(event: Event, query: str = "", status: str = "") -> list[list]:
     """The registrations as spreadsheet rows, matching the organiser's filter."""
     rows, _ = listing(event, query, status)
+    ranks = waitlist_ranks(rows)
     return [
         [r.name, r.email, r.organisation, r.city, r.country, r.timezone, r.language, "yes" if r.consent else "no",
-         r.status.value, r.waitlist_position if r.waitlist_position is not None else "",
+         r.status.value, ranks.get(r.id, ""),
          timezones.utc_isoformat(r.created_at), timezones.isoformat(r.created_at, event.timezone)]
         for r in rows
     ]

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from forum.extensions import db
-from forum.models import Event, Slot
+from forum.models import Event, Slot, Speaker
 from forum.services import accounts
 from tests.conftest import make_event
 
@@ -88,3 +88,65 @@ def test_status_conflict_and_bad_json(client, bearer, organiser):
     assert client.post(f"/api/v1/events/{event.slug}/unpublish", headers=bearer).status_code == 409
     bad = client.post("/api/v1/events", data="{not json", headers={**bearer, "Content-Type": "application/json"})
     assert bad.status_code == 400 and bad.get_json()["error"]["message"] == "Invalid JSON body."
+
+
+NEW_YORK = {**EVENT, "timezone": "America/New_York", "start": "2026-10-31T22:00", "end": "2026-11-01T03:00"}
+NIGHT_SLOT = {"title": "Night owls", "start": "2026-11-01T00:30", "end": "2026-11-01T02:30"}
+TWICE = "2026-11-01T01:30"  # New York's clocks go back from 02:00 EDT to 01:00 EST
+
+
+@pytest.mark.parametrize("fold", [0, 1])
+@pytest.mark.parametrize("field", ["start", "end"])
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+@pytest.mark.parametrize("kind", ["event", "slot"])
+def test_an_ambiguous_time_names_its_fold_then_takes_it(client, bearer, kind, method, field, fold):
+    url, data = "/api/v1/events", NEW_YORK
+    if kind == "slot":
+        slug = client.post(url, json=NEW_YORK, headers=bearer).get_json()["slug"]
+        url, data = f"/api/v1/events/{slug}/slots", NIGHT_SLOT
+    if method == "PATCH":
+        created = client.post(url, json=data, headers=bearer).get_json()
+        url = f"{url}/{created['slug' if kind == 'event' else 'id']}"
+        data = {field: TWICE}
+    else:
+        data = {**data, field: TWICE}
+    send = client.post if method == "POST" else client.patch
+
+    refused = send(url, json=data, headers=bearer)
+    assert refused.status_code == 422
+    fields = refused.get_json()["error"]["fields"]
+    assert "01:30 on 2026-11-01 happens twice in America/New_York" in fields[field]
+    assert fields[f"{field}_fold"] == (f"Set {field}_fold to 0 for 01:30 first time, EDT (UTC-04:00), "
+                                       "or to 1 for 01:30 second time, EST (UTC-05:00).")
+
+    accepted = send(url, json={**data, f"{field}_fold": fold}, headers=bearer)
+    assert accepted.status_code == (201 if method == "POST" else 200)
+    oracle = datetime(2026, 11, 1, 1, 30, fold=fold, tzinfo=ZoneInfo("America/New_York")).astimezone(ZoneInfo("UTC"))
+    assert accepted.get_json()[f"{field}_utc"] == f"{oracle:%Y-%m-%dT%H:%M:%SZ}"
+
+
+SPEAKER = {"name": "Wim de Vries", "email": "wim@utrecht.example.org"}
+
+
+@pytest.mark.parametrize("place", [{"city": "Utrecht"}, {"city": " utrecht ", "timezone": ""}])
+def test_a_speakers_zone_comes_from_a_city_that_names_one(client, bearer, organiser, place):
+    event = make_event(organiser)
+    created = client.post(f"/api/v1/events/{event.slug}/speakers", json={**SPEAKER, **place}, headers=bearer)
+    assert created.status_code == 201, created.get_json()
+    assert created.get_json()["timezone"] == "Europe/Amsterdam"
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert "timezone" not in document["components"]["schemas"]["SpeakerIn"]["required"]
+
+
+@pytest.mark.parametrize("place, message", [
+    ({"city": "Portland"}, "There are several places called Portland: America/Chicago (Portland, US), "
+                           "America/Los_Angeles (Portland, US), America/New_York (Portland, US)"),
+    ({}, "Choose a time zone."),
+    ({"city": "Nowhereville"}, "Choose a time zone."),
+])
+def test_a_speaker_without_a_zone_the_city_settles_is_422(client, bearer, organiser, place, message):
+    event = make_event(organiser)
+    refused = client.post(f"/api/v1/events/{event.slug}/speakers", json={**SPEAKER, **place}, headers=bearer)
+    assert refused.status_code == 422
+    assert message in refused.get_json()["error"]["fields"]["timezone"]
+    assert Speaker.query.count() == 0

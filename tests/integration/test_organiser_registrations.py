@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import asdict
+from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
@@ -161,3 +163,68 @@ def test_api_lists_registrations_for_organisers_only(app, client, full_event, ot
     other = accounts.issue_api_token(other_organiser, "test")
     assert client.get("/api/v1/events/full/registrations",
                       headers={"Authorization": f"Bearer {other}"}).status_code == 404
+
+
+def _queue(client, organiser, waiting: int) -> list[dict]:
+    """One seat taken by W0, then `waiting` people on the waitlist: the API's answers."""
+    open_event_for(organiser, slug="queue", capacity=1)
+    return [client.post("/api/v1/events/queue/registrations",
+                        json={**PERSON, "name": f"W{i}", "email": f"w{i}@example.org"}).get_json()
+            for i in range(waiting + 1)]
+
+
+def test_every_view_shows_the_place_in_the_queue_now(client, logged_in, organiser):
+    """Five wait; the first is promoted, the second cancels: the other three are
+    1, 2 and 3 everywhere, not the 3, 4 and 5 stored when they joined."""
+    answers = _queue(client, organiser, waiting=5)
+    assert [a["waitlist_position"] for a in answers] == [None, 1, 2, 3, 4, 5]
+    first = Registration.query.filter_by(name="W1").one()
+    assert logged_in.post(f"/organiser/events/queue/registrations/{first.id}/promote").status_code == 302
+    assert client.post(urlsplit(answers[2]["manage_url"]).path + "cancel").status_code == 302
+    expected = {"W0": None, "W1": None, "W2": None, "W3": 1, "W4": 2, "W5": 3}
+    assert Registration.query.filter_by(name="W5").one().waitlist_position == 5  # the order key stays
+
+    headers = {"Authorization": f"Bearer {accounts.issue_api_token(organiser, 'test')}"}
+    listing = client.get("/api/v1/events/queue/registrations", headers=headers).get_json()["registrations"]
+    assert {r["name"]: r["waitlist_position"] for r in listing} == expected
+    last_page = client.get("/api/v1/events/queue/registrations?per_page=2&page=3", headers=headers).get_json()
+    assert [r["waitlist_position"] for r in last_page["registrations"]] == [2, 3]  # not counted per page
+
+    exported = csv.DictReader(io.StringIO(logged_in.get("/organiser/events/queue/registrations.csv")
+                                          .data.decode("utf-8-sig")))
+    assert {r["name"]: r["waitlist_position"] for r in exported} == {
+        name: "" if place is None else str(place) for name, place in expected.items()}
+    sheet = openpyxl.load_workbook(io.BytesIO(logged_in.get("/organiser/events/queue/registrations.xlsx").data)).active
+    column = [c.value for c in sheet[1]].index("waitlist_position")
+    assert [row[column].value for row in sheet.iter_rows(min_row=5)] == [1, 2, 3]
+
+    page = logged_in.get("/organiser/events/queue/registrations").get_data(as_text=True)
+    for name, place in expected.items():
+        row = Registration.query.filter_by(name=name).one()
+        cells = re.findall(r"<td>(.*?)</td>", re.search(rf'<tr id="registration-{row.id}".*?</tr>', page, re.S)[0])
+        assert cells[5] == (row.status.value if place is None else f"waitlisted (queue #{place})")
+
+    for answer, place in zip(answers[3:], (1, 2, 3)):
+        own_page = client.get(urlsplit(answer["manage_url"]).path).get_data(as_text=True)
+        assert f"On the waitlist, number {place}</strong>" in own_page
+
+    newcomer = client.post("/api/v1/events/queue/registrations",
+                           json={**PERSON, "name": "W6", "email": "w6@example.org"}).get_json()
+    assert newcomer["waitlist_position"] == 4
+    (mail,) = OutboxMessage.query.filter_by(recipient="w6@example.org").all()
+    assert mail.subject.endswith("(number 4)")
+
+
+def test_queue_places_cost_no_query_per_row(client, logged_in, organiser, count_queries):
+    headers = {"Authorization": f"Bearer {accounts.issue_api_token(organiser, 'test')}"}
+    _queue(client, organiser, waiting=2)
+    counts = []
+    for more in range(3, 7):
+        with count_queries() as statements:
+            client.get("/api/v1/events/queue/registrations", headers=headers)
+            logged_in.get("/organiser/events/queue/registrations")
+            logged_in.get("/organiser/events/queue/registrations.csv")
+        counts.append(len(statements))
+        client.post("/api/v1/events/queue/registrations",
+                    json={**PERSON, "name": f"W{more}", "email": f"w{more}@example.org"})
+    assert len(set(counts)) == 1, counts

@@ -31,7 +31,7 @@ def register(payload: dict, slug: str):
     outcome = registrations.register_attendee(events.public_event(slug), RegistrationInput(**payload))
     registration = outcome.registration
     body = {
-        "status": registration.status.value, "waitlist_position": registration.waitlist_position,
+        "status": registration.status.value, "waitlist_position": registrations.waitlist_rank(registration),
         "name": registration.name, "email": registration.email, "timezone": registration.timezone,
         "event": slug,
     }
@@ -48,12 +48,13 @@ def list_registrations(slug: str, page: int, per_page: int, status: str, q: str)
     """The event's registrations, oldest first, for its organisers (bearer token)."""
     event = events.organiser_event(require_organiser(), slug)
     rows, total = registrations.listing(event, q, status, page, per_page)
+    ranks = registrations.waitlist_ranks(rows)
     return jsonify({
         "registrations": [
             {
                 "id": r.id, "name": r.name, "email": r.email, "organisation": r.organisation, "city": r.city,
                 "country": r.country, "timezone": r.timezone, "language": r.language, "consent": r.consent,
-                "status": r.status.value, "waitlist_position": r.waitlist_position,
+                "status": r.status.value, "waitlist_position": ranks.get(r.id),
                 "registered_at": timezones.utc_isoformat(r.created_at),
             }
             for r in rows

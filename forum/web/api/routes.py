@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from forum import timezones
 from forum.services import agenda, events, releases
 from forum.services.agenda import SlotInput
+from forum.services.errors import Invalid
 from forum.services.events import EventInput
 from forum.web.api import present
 from forum.web.api.auth import bearer_organiser, require_organiser
@@ -17,6 +18,7 @@ from forum.web.api.schemas import (
     SlotIn, SlotOut,
     SlotPatch, ZoneQuery,
 )
+from forum.web.errors import error_response
 
 blp = Blueprint("api_events", __name__, url_prefix="/api/v1", description="Events and their agendas")
 BEARER = [{"bearerAuth": []}]
@@ -30,6 +32,18 @@ def _ready(body: dict):
     agenda again through the schema took most of the request's time.
     """
     return jsonify(body)
+
+
+@blp.errorhandler(Invalid)
+def name_the_fold(error: Invalid):
+    """A wall-clock time that happens twice is settled by its `<field>_fold`:
+    name that field too, with what each value means. (Forms ask with radio
+    buttons beside the field instead, so the services do not name it.)"""
+    fields = dict(error.fields)
+    for name, choices in error.choices.items():
+        meanings = ", or to ".join(f"{choice.fold} for {choice.label}" for choice in choices)
+        fields[f"{name}_fold"] = f"Set {name}_fold to {meanings}."
+    return error_response(error.status, error.code, error.message, fields)
 
 
 @blp.before_request

@@ -173,12 +173,13 @@ class RegistrationIn(Schema):
 
 
 STATUSES = ["pending", "confirmed", "waitlisted", "cancelled"]
+WAITLIST_PLACE = {"description": "Place in the queue now when waitlisted (people waiting ahead, plus one); "
+                                 "null otherwise"}
 
 
 class RegistrationOut(Schema):
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    waitlist_position = fields.Integer(allow_none=True, required=True,
-                                       metadata={"description": "Place in the queue when waitlisted"})
+    waitlist_position = fields.Integer(allow_none=True, required=True, metadata=WAITLIST_PLACE)
     name = fields.String(required=True)
     email = fields.String(required=True)
     timezone = fields.String(required=True)
@@ -206,7 +207,7 @@ class RegistrationRowOut(Schema):
     language = fields.String(required=True)
     consent = fields.Boolean(required=True)
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    waitlist_position = fields.Integer(allow_none=True, required=True)
+    waitlist_position = fields.Integer(allow_none=True, required=True, metadata=WAITLIST_PLACE)
     registered_at = fields.String(required=True, metadata={"description": "UTC, ISO 8601"})
 
 
@@ -225,7 +226,9 @@ class SpeakerIn(Schema):
     organisation = fields.String()
     role_title = fields.String(metadata={"description": "e.g. Alderman"})
     city = fields.String()
-    timezone = fields.String(required=True, metadata={"example": "Europe/Amsterdam"})
+    timezone = fields.String(metadata={
+        "example": "Europe/Amsterdam",
+        "description": "IANA zone; left out or empty, it is taken from `city` when that names one zone"})
     bio = fields.String(metadata={"description": "Plain text; HTML is shown as text"})
 
 

@@ -32,6 +32,7 @@ def registrations_page(slug: str):
     return render_template(
         "organiser/registrations.html", event=event, rows=rows, total=total, page=page, per_page=PER_PAGE,
         query=query, status=status, error=error, counts=registrations.counts(event),
+        ranks=registrations.waitlist_ranks(rows),
         statuses=[s.value for s in registrations.Status], action_form=ActionForm(),
         actions_for=registrations.allowed_actions,
     ), 422 if error else 200
