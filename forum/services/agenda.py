@@ -75,11 +75,15 @@ def _checked(event: Event, data: SlotInput) -> dict:
 
 
 def _check_within_days(check: Checker, event: Event, start: datetime, end: datetime) -> None:
+    """Names the end when only it runs past the event's days, so the form marks the field to fix."""
     days = planning.event_days(event.start_utc, event.end_utc, event.timezone)
     if not planning.within_days(start, end, days, event.timezone):
         first, last = (timezones.format_day(d) for d in days)
         span = first if first == last else f"{first} to {last}"
-        check.fail("start", f"The slot falls outside the event's days ({span}, {event.timezone}).")
+        message = f"The slot falls outside the event's days ({span}, {event.timezone})."
+        starts_within = days[0] <= timezones.local_date(start, event.timezone) <= days[1]
+        if message not in check.errors.values():  # a shift checks many slots: say it once
+            check.fail("end" if starts_within else "start", message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,5 +320,6 @@ def import_agenda(event: Event, preview: ImportPreview) -> int:
     return len(preview.rows)
 
 
-def export_agenda(event: Event) -> str:
-    return agenda_csv.write(event.slots, event.timezone)
+def export_agenda(event: Event, kind: str = "csv") -> str | bytes:
+    """The agenda to edit offline and import back (CSV), or to read in a spreadsheet (XLSX)."""
+    return agenda_csv.write(event.slots, event.timezone, kind)

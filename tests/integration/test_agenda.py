@@ -10,7 +10,7 @@ import pytest
 
 from forum.extensions import db
 from forum.models import Event, Slot
-from forum.services import agenda
+from forum.services import accounts, agenda
 from forum.services.agenda import SlotInput
 from tests.conftest import make_event
 
@@ -58,6 +58,7 @@ def test_add_slot_typed_in_another_zone(logged_in, event):
         ({"title": "t" * 250}, "title", "Keep it to 200 characters (this has 250)"),
         ({"end": "2026-05-06T16:00"}, "end", "The end must come after the start"),
         ({"start": "2026-05-08T10:00", "end": "2026-05-08T11:00"}, "start", "outside the event&#39;s days (Wed 6 May 2026, Asia/Taipei)"),
+        ({"start": "2026-05-06T23:30", "end": "2026-05-07T00:30"}, "end", "outside the event&#39;s days (Wed 6 May 2026, Asia/Taipei)"),
         ({"timezone": "Asia/Taipeii"}, "timezone", "“Asia/Taipeii” is not a time zone"),
         ({"kind": "party"}, "kind", "Not a valid choice"),
         ({"track": "x" * 101}, "track", "Keep it to 100 characters"),
@@ -160,6 +161,16 @@ def test_bad_shift_is_refused_and_nothing_moves(logged_in, event, minutes, messa
     assert _times(event) == [("A", "16:00", "16:10")]
 
 
+def test_a_shift_past_the_event_days_says_so_once(logged_in, event):
+    """One slot would end past midnight, the next start after it: one message, not one per field."""
+    _add(event, "A", datetime(2026, 5, 6, 23, 30), datetime(2026, 5, 6, 23, 50))
+    _add(event, "B", datetime(2026, 5, 6, 23, 50), datetime(2026, 5, 6, 23, 55))
+    response = logged_in.post(f"/organiser/events/{event.slug}/shift", data={"minutes": "15", "after": ""})
+    assert response.status_code == 422
+    assert response.get_data(as_text=True).count("falls outside the event&#39;s days") == 1
+    assert _times(event) == [("A", "23:30", "23:50"), ("B", "23:50", "23:55")]
+
+
 def test_overlaps_in_the_same_track_are_warned(logged_in, event):
     _add(event, "Plenary", datetime(2026, 5, 6, 16, 0), datetime(2026, 5, 6, 16, 30))
     _add(event, "Clash", datetime(2026, 5, 6, 16, 20), datetime(2026, 5, 6, 16, 40))
@@ -247,7 +258,7 @@ def test_export_round_trips_and_neutralises_formulas(logged_in, organiser, event
     exported = logged_in.get(f"/organiser/events/{event.slug}/agenda.csv")
     assert exported.headers["Content-Type"].startswith("text/csv")
     text = exported.get_data(as_text=True)
-    assert text.splitlines()[0] == "date,start,end,title,kind,track,speakers,end_date"
+    assert text.splitlines()[0] == "date,start,end,title,kind,track,speakers,end_date,description"
     assert "'=HYPERLINK" in text
     copy = make_event(organiser, slug="copy")
     preview = agenda.preview_import(copy, text)
@@ -273,10 +284,72 @@ def test_slot_past_midnight_round_trips_through_csv(logged_in, organiser):
                        start=datetime(2026, 5, 6, 22, 0), end=datetime(2026, 5, 7, 1, 0))
     _add(event, "Night session", datetime(2026, 5, 6, 23, 30), datetime(2026, 5, 7, 0, 30))
     text = logged_in.get(f"/organiser/events/{event.slug}/agenda.csv").get_data(as_text=True)
-    assert text.splitlines()[1].endswith(",2026-05-07")
+    assert text.splitlines()[1].endswith(",2026-05-07,")  # end_date, then an empty description
     copy = make_event(organiser, slug="late-copy", timezone="Pacific/Honolulu",
                       start=datetime(2026, 5, 6, 22, 0), end=datetime(2026, 5, 7, 1, 0))
     agenda.import_agenda(copy, agenda.preview_import(copy, text))
     original, imported = db.session.get(Event, event.id).slots[0], db.session.get(Event, copy.id).slots[0]
     assert (imported.start_utc, imported.end_utc) == (original.start_utc, original.end_utc)
     assert imported.duration == timedelta(hours=1)
+
+
+def _slots(event):
+    return [(s.title, s.kind.value, s.start_utc, s.end_utc, s.track, s.speakers_text, s.description)
+            for s in db.session.get(Event, event.id).slots]
+
+
+def test_export_then_import_gives_the_same_slots(logged_in, organiser, event):
+    agenda.add_slot(event, SlotInput(title="Opening", kind="opening", start=datetime(2026, 5, 6, 16, 0),
+                                     end=datetime(2026, 5, 6, 16, 10), speakers_text="Taipei City",
+                                     description="Welcome from the mayor.\r\nThen \"Q&A\", briefly.\n\nNotes: none"))
+    agenda.add_slot(event, SlotInput(title="Policy, Demands", kind="panel", start=datetime(2026, 5, 6, 16, 10),
+                                     end=datetime(2026, 5, 6, 16, 55), track="Main", speakers_text="Darwin; Utrecht",
+                                     description="=cmd|' /C calc'!A0"))
+    text = logged_in.get(f"/organiser/events/{event.slug}/agenda.csv").get_data(as_text=True)
+    assert "'=cmd" in text
+    copy = make_event(organiser, slug="copy")
+    preview = agenda.preview_import(copy, text)
+    assert preview.clean, [r.problems for r in preview.rows]
+    agenda.import_agenda(copy, preview)
+    assert _slots(copy) == _slots(event)
+    assert _slots(copy)[0][-1] == "Welcome from the mayor.\r\nThen \"Q&A\", briefly.\n\nNotes: none"
+
+
+def test_malformed_quotes_are_listed_per_row_and_nothing_is_saved(logged_in, event):
+    broken = (
+        "date,start,end,title,kind,track,speakers\n"
+        '2026-05-06,16:00,16:10,Opening "remarks,opening,,Taipei City\n'
+        '2026-05-06,16:10,16:55,"Policy, Demands,panel,,\n'
+        '2026-05-06,17:00,17:30,Next row,talk,,"Darwin; Utrecht"\n'
+        '2026-05-06,17:30,17:50,"Group" Discussion,qa,,\n'
+    )
+    response = _upload(logged_in, event, broken.encode())
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    for problem in ["row 2: a quote opens in “title” but does not close; check the quotes in this row",
+                    "row 3: a quote opens in “title” but does not close; check the quotes in this row",
+                    "row 5: text follows the closing quote of “title”"]:
+        assert problem in page, problem
+    assert "<td>4</td>" in page and "Next row" in page  # the row after the unclosed quote is read on its own
+    assert Slot.query.count() == 0
+    forced = logged_in.post(f"/organiser/events/{event.slug}/import",
+                            data={"csv_text": broken, "timezone": "Asia/Taipei", "confirm": "y"})
+    assert forced.status_code == 422 and Slot.query.count() == 0
+
+
+def test_an_import_row_ending_past_the_event_days_names_its_end(logged_in, event):
+    rows = ("date,start,end,title,end_date\n2026-05-06,23:30,00:30,Late,2026-05-07\n"
+            "2026-05-07,00:30,01:00,Later,\n")
+    late, later = agenda.preview_import(event, rows).rows
+    assert late.problems == ["end: The slot falls outside the event's days (Wed 6 May 2026, Asia/Taipei)."]
+    assert later.problems == ["start: The slot falls outside the event's days (Wed 6 May 2026, Asia/Taipei)."]
+
+
+def test_api_slot_ending_past_the_event_days_is_422_on_end(client, organiser, event):
+    bearer = {"Authorization": f"Bearer {accounts.issue_api_token(organiser)}"}
+    response = client.post(f"/api/v1/events/{event.slug}/slots", headers=bearer, json={
+        "title": "Late", "kind": "talk", "start": "2026-05-06T23:30", "end": "2026-05-07T00:30"})
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"end"}
+    assert "outside the event's days" in response.get_json()["error"]["fields"]["end"]
+    assert Slot.query.count() == 0

@@ -195,13 +195,13 @@ def import_agenda(slug: str):
     return render_template("organiser/import.html", form=form, event=event, preview=preview), status
 
 
-@bp.get("/events/<slug>/agenda.csv")
-def export_agenda(slug: str):
+@bp.get("/events/<slug>/agenda.<any(csv, xlsx):kind>")
+def export_agenda(slug: str, kind: str):
     event = _event(slug, with_agenda=True)
     return Response(
-        agenda.export_agenda(event),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}-agenda.csv"'},
+        agenda.export_agenda(event, kind),
+        mimetype="text/csv" if kind == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}-agenda.{kind}"'},
     )
 
 
