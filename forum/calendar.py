@@ -3,8 +3,9 @@ and the "add to calendar" links that sit beside them.
 
 Rules from CALENDAR-NOTES.md kept here: stable UIDs and SEQUENCE come from
 the caller's stored rows; times carry the event's TZID with a VTIMEZONE built
-from the tz database, one RDATE line per change and only for the years around
-the event, so ical.js, vobject and Outlook all read the same instants; bytes
+from the tz database for the years around the event, a yearly RRULE where the
+zone follows one there (Outlook keeps nothing else) and one RDATE line per
+other change, so ical.js, vobject and Outlook all read the same instants; bytes
 leave icalendar untouched (CRLF, folding at 75 octets).
 """
 from __future__ import annotations
@@ -13,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vDuration, vText
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vDuration, vRecur, vText
 
 from forum import timezones
 
 PRODID = "-//Forum scheduler//forum//EN"
 ZONE_WINDOW = timedelta(days=366)
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # RFC 5545 BYDAY, Monday first as date.weekday()
 
 
 @dataclass(frozen=True)
@@ -51,22 +53,28 @@ class Entry:
 def _vtimezone(zone: str, start: datetime, end: datetime) -> Timezone:
     component = Timezone()
     component.add("tzid", zone)
-    groups: dict[tuple, list[timezones.Observance]] = {}
-    for observance in timezones.observances(zone, start - ZONE_WINDOW, end + ZONE_WINDOW):
-        key = (observance.offset_from, observance.offset_to, observance.name, observance.is_dst)
-        groups.setdefault(key, []).append(observance)
-    for (offset_from, offset_to, name, is_dst), members in groups.items():
-        block = TimezoneDaylight() if is_dst else TimezoneStandard()
-        block.add("dtstart", members[0].onset)
-        block.add("tzoffsetfrom", offset_from)
-        block.add("tzoffsetto", offset_to)
-        block.add("tzname", name)
-        # One RDATE line per onset, the DTSTART one included: parsers that read
-        # only the first value of a comma-separated RDATE get every change.
-        for member in members:
-            block.add("rdate", member.onset)
+    for run in timezones.observance_runs(zone, start - ZONE_WINDOW, end + ZONE_WINDOW):
+        block = TimezoneDaylight() if run.is_dst else TimezoneStandard()
+        block.add("dtstart", run.onsets[0])
+        block.add("tzoffsetfrom", run.offset_from)
+        block.add("tzoffsetto", run.offset_to)
+        block.add("tzname", run.name)
+        if run.rule is not None:
+            block.add("rrule", _rrule(run.rule))
+        else:
+            # One RDATE line per onset, the DTSTART one included: parsers that
+            # read only the first value of a comma-separated RDATE get every change.
+            for onset in run.onsets:
+                block.add("rdate", onset)
         component.add_component(block)
     return component
+
+
+def _rrule(rule: timezones.YearlyRule) -> vRecur:
+    recur = vRecur(freq="YEARLY", bymonth=rule.month, byday=f"{rule.week}{WEEKDAYS[rule.weekday]}")
+    if rule.until is not None:
+        recur["until"] = rule.until
+    return recur
 
 
 def _add_time(component, name: str, instant: datetime, zone: str) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytz
+from dateutil.rrule import YEARLY, rrule, weekday
 
 UTC = timezone.utc
 
@@ -36,7 +37,7 @@ class NonExistentLocalTime(TimezoneError):
     def __init__(self, local: datetime, zone_name: str):
         self.local, self.zone_name = local, zone_name
         super().__init__(
-            f"{local:%H:%M} on {local:%Y-%m-%d} does not exist in {zone_name}: "
+            f"{local:%H:%M} on {local.date().isoformat()} does not exist in {zone_name}: "
             "the clocks jump forward past it (as when daylight saving time starts). "
             "Pick a time before or after the jump."
         )
@@ -57,7 +58,7 @@ class AmbiguousLocalTime(TimezoneError):
     def __init__(self, local: datetime, zone_name: str, choices: list[Choice]):
         self.local, self.zone_name, self.choices = local, zone_name, choices
         super().__init__(
-            f"{local:%H:%M} on {local:%Y-%m-%d} happens twice in {zone_name} "
+            f"{local:%H:%M} on {local.date().isoformat()} happens twice in {zone_name} "
             "(the clocks go back); choose which one you mean."
         )
 
@@ -175,8 +176,11 @@ def isoformat(instant: datetime, zone_name: str) -> str:
 
 
 def utc_isoformat(instant: datetime) -> str:
-    """ISO 8601 in UTC ending in Z: 2020-04-29T08:00:00Z."""
-    return to_utc(instant).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO 8601 in UTC ending in Z: 2020-04-29T08:00:00Z.
+
+    isoformat(), not strftime("%Y"), which writes year 202 as "202" on Linux.
+    """
+    return to_utc(instant).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def parse_utc(text: str) -> datetime:
@@ -195,7 +199,7 @@ def format_day(instant_or_day: datetime | date, zone_name: str | None = None) ->
         if isinstance(instant_or_day, datetime)
         else instant_or_day
     )
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    return f"{day:%a} {day.day} {day:%b} {day.year:04d}"
 
 
 def format_datetime(instant: datetime, zone_name: str) -> str:
@@ -245,6 +249,107 @@ def observances(zone_name: str, start: datetime, end: datetime) -> list[Observan
         offset = local.utcoffset()
         result.append(Observance(datetime(1970, 1, 1), offset, offset, local.tzname(), bool(local.dst())))
     return result
+
+
+@dataclass(frozen=True)
+class YearlyRule:
+    """Onsets once a year on the `week`-th `weekday` of `month` (-1: the last),
+    as the tz data states most DST rules; Outlook keeps only such a rule from
+    a VTIMEZONE and approximates listed onsets, moving events by an hour."""
+
+    month: int
+    weekday: int  # Monday is 0, as date.weekday() counts
+    week: int
+    until: datetime | None = None  # aware UTC; None while the rule lasts to the window's end
+
+
+@dataclass(frozen=True)
+class ObservanceRun:
+    """Onsets of one kind of change (same offsets, name and DST flag) that a
+    VTIMEZONE states in one block: those of `rule`, which the first onset
+    anchors, or, without a rule, each one listed."""
+
+    offset_from: timedelta
+    offset_to: timedelta
+    name: str
+    is_dst: bool
+    onsets: tuple[datetime, ...]
+    rule: YearlyRule | None
+
+
+def observance_runs(zone_name: str, start: datetime, end: datetime) -> list[ObservanceRun]:
+    """observances() as a VTIMEZONE states them: a yearly rule for each run of
+    two or more onsets it reproduces exactly over the window, the rest listed.
+
+    Nothing is approximated: the rules and lists together give exactly the
+    onsets the zone has between `start` and `end`, so readers that follow
+    them all see the same instants, and Outlook still finds its yearly rules.
+    """
+    horizon = to_utc(end).replace(tzinfo=None)
+    groups: dict[tuple, list[datetime]] = {}
+    for observance in observances(zone_name, start, end):
+        key = (observance.offset_from, observance.offset_to, observance.name, observance.is_dst)
+        groups.setdefault(key, []).append(observance.onset)
+    runs = []
+    for key, onsets in groups.items():
+        offset_from = key[0]
+        listed, i = [], 0
+        while i < len(onsets):
+            rule, length = _yearly_rule(onsets[i:], offset_from, horizon + offset_from)
+            if rule is None:
+                listed.append(onsets[i])
+                i += 1
+            else:
+                runs.append(ObservanceRun(*key, tuple(onsets[i : i + length]), rule))
+                i += length
+        if listed:
+            runs.append(ObservanceRun(*key, tuple(listed), None))
+    return sorted(runs, key=lambda run: run.onsets[0] - run.offset_from)
+
+
+def _yearly_rule(onsets: list[datetime], offset_from: timedelta, horizon: datetime) -> tuple[YearlyRule | None, int]:
+    """The rule that the most onsets from the first one on follow (two at
+    least), and how many; `horizon` is the window's end on the wall clock
+    before these onsets.
+
+    A candidate counts only if its expansion up to the horizon is exactly
+    those onsets, with UNTIL read as UTC (RFC 5545) and also as wall-clock
+    time (dateutil's tzical, behind vobject and icalendar, drops the Z).
+    """
+    first = onsets[0]
+    nth = (first.day - 1) // 7 + 1
+    last = (first + timedelta(days=7)).month != first.month
+    best, best_length = None, 1
+    for week in (-1, nth) if last else (nth,):  # "last Sunday" before "4th Sunday", as tz data says
+        rule = YearlyRule(first.month, first.weekday(), week)
+        every = _expand(rule, first, horizon)
+        length = 0
+        while length < min(len(every), len(onsets)) and every[length] == onsets[length]:
+            length += 1
+        if length <= best_length:
+            continue
+        if length < len(every):  # the zone left the rule inside the window
+            rule = replace(rule, until=_until(onsets[length - 1], offset_from))
+            digits = rule.until.replace(tzinfo=None)
+            if any(_expand(rule, first, min(horizon, limit)) != onsets[:length] for limit in (digits + offset_from, digits)):
+                continue
+        best, best_length = rule, length
+    return best, best_length
+
+
+def _expand(rule: YearlyRule, first: datetime, limit: datetime) -> list[datetime]:
+    """The wall-clock onsets of `rule` (its UNTIL aside) from `first` up to `limit`, inclusive."""
+    day = weekday(rule.weekday)(rule.week)
+    return list(rrule(YEARLY, dtstart=first, bymonth=rule.month, byweekday=day, until=limit))
+
+
+def _until(onset: datetime, offset_from: timedelta) -> datetime:
+    """UNTIL for a rule whose last onset is `onset` (on the wall clock before
+    the change): its UTC instant, but east of Greenwich, where that instant's
+    digits come before the onset's, the onset's own digits marked UTC, so a
+    reader that drops the Z keeps the onset too. Either stays far from the
+    onset a year later, which the rule must not reach."""
+    return (onset - min(offset_from, timedelta(0))).replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)

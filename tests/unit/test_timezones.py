@@ -348,6 +348,19 @@ def test_go_smart_workshop_seen_from_three_zones():
     assert timezones.format_time(start, "Australia/Darwin") == "17:30"
 
 
+@pytest.mark.parametrize("year", [1, 202, 999, 2026])
+def test_every_writer_gives_four_digit_years(year):
+    """strftime("%Y") writes year 202 as "202" on Linux, which is not ISO 8601."""
+    instant = utc(year, 4, 29, 9, 54)
+    text = timezones.utc_isoformat(instant)
+    assert text == f"{year:04d}-04-29T09:54:00Z"
+    assert timezones.parse_utc(text) == instant
+    assert timezones.isoformat(instant, "UTC") == f"{year:04d}-04-29T09:54:00+00:00"
+    assert timezones.format_day(instant, "UTC").endswith(f" 29 Apr {year:04d}")
+    gap = NonExistentLocalTime(datetime(year, 3, 29, 2, 30), "Europe/Amsterdam")
+    assert f"02:30 on {year:04d}-03-29 " in str(gap)
+
+
 def test_taipei_never_gets_its_local_mean_time_offset():
     """pytz's pitfall is real here (tzinfo= gives +08:06, Taipei's LMT), and
     the module never falls into it, in either direction."""
