@@ -38,7 +38,8 @@ def from_environment(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        # Empty: e-mails use http://127.0.0.1:8000 and pages the host they are served at (forum.urls).
+        "BASE_URL": os.environ.get("BASE_URL", "").rstrip("/"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),

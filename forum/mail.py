@@ -25,6 +25,16 @@ from forum import timezones
 from forum.extensions import db
 from forum.models import OutboxMessage, OutboxStatus
 
+@dataclass(frozen=True)
+class CalendarPart:
+    """An iTIP body and what the outbox needs to keep one UID's messages in order."""
+
+    uid: str
+    sequence: int
+    method: str
+    body: bytes
+
+
 RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
@@ -60,21 +70,24 @@ def new_message(
 
 def send_notice(recipient: str, subject: str, kind: str, event_id: int | None, *, name: str,
                 paragraphs: list[str], rows: list[tuple[str, str]], action_url: str, action_label: str,
-                footnote: str = "", calendar: bytes | None = None, method: str | None = None) -> OutboxMessage:
+                footnote: str = "", calendar: CalendarPart | None = None) -> OutboxMessage:
     """Queue the one shape every notice takes: greeting, paragraphs, a table of
     facts, one button, in text and HTML, with an optional invitation."""
     context = {"subject": subject, "name": name, "paragraphs": paragraphs, "rows": rows,
                "action_url": action_url, "action_label": action_label, "footnote": footnote}
     text = render_template("mail/notice.txt", **context)
     html = render_template("mail/notice.html", **context)
-    return queue(new_message(recipient, subject, text, html, calendar, method), kind, event_id)
+    body, method = (calendar.body, calendar.method) if calendar else (None, None)
+    return queue(new_message(recipient, subject, text, html, body, method), kind, event_id, calendar)
 
 
-def queue(message: EmailMessage, kind: str, event_id: int | None = None) -> OutboxMessage:
+def queue(message: EmailMessage, kind: str, event_id: int | None = None,
+          calendar: CalendarPart | None = None) -> OutboxMessage:
     """Add to the caller's transaction; nothing is sent until it commits."""
     row = OutboxMessage(
         event_id=event_id, kind=kind, recipient=str(message["To"]), subject=str(message["Subject"])[:300],
         message=message.as_bytes(policy=policy.SMTP),
+        calendar_uid=calendar.uid if calendar else None, calendar_sequence=calendar.sequence if calendar else None,
     )
     db.session.add(row)
     return row
@@ -141,6 +154,7 @@ class Delivery:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    superseded: int = 0
 
 
 def _next_due(now: datetime) -> OutboxMessage | None:
@@ -153,13 +167,34 @@ def _next_due(now: datetime) -> OutboxMessage | None:
     )
 
 
+def _superseded(row: OutboxMessage) -> bool:
+    """A newer calendar message for the same UID exists: sending this one after
+    it would put an older state back in the person's calendar."""
+    if row.calendar_uid is None:
+        return False
+    return db.session.scalar(
+        select(func.count()).where(OutboxMessage.calendar_uid == row.calendar_uid,
+                                   OutboxMessage.calendar_sequence > row.calendar_sequence)
+    ) > 0
+
+
 def deliver_due(now: datetime | None = None) -> Delivery:
-    """Send every message due at `now`, one locked row per transaction."""
+    """Send every message due at `now`, one locked row per transaction.
+
+    A calendar message that a newer one for the same UID has replaced is
+    not sent (SUPERSEDED): each person's messages for one entry arrive in
+    SEQUENCE order, whatever the retries did to the queue.
+    """
     now = now or timezones.now_utc()
     report = Delivery()
     sender = transport()
     try:
         while (row := _next_due(now)) is not None:
+            if _superseded(row):
+                row.status = OutboxStatus.SUPERSEDED
+                report.superseded += 1
+                db.session.commit()
+                continue
             try:
                 sender.send(row)
             except (OSError, smtplib.SMTPException) as error:
@@ -232,8 +267,9 @@ def work(interval: float, once: bool, log=print, daily=(), every_pass=()) -> Non
             if done:
                 log(f"{job.__module__}.{job.__name__}: {done}")
         report = deliver_due()
-        if report.sent or report.retrying or report.failed:
-            log(f"outbox: {report.sent} sent, {report.retrying} to retry later, {report.failed} failed")
+        if report.sent or report.retrying or report.failed or report.superseded:
+            log(f"outbox: {report.sent} sent, {report.retrying} to retry later, {report.failed} failed, "
+                f"{report.superseded} superseded")
         if once:
             return
         time.sleep(interval)

@@ -16,6 +16,7 @@ class OutboxStatus(enum.Enum):
     WAITING = "waiting"  # due now or retried later: see next_attempt_at
     SENT = "sent"
     FAILED = "failed"  # gave up after MAX_ATTEMPTS; an organiser may retry
+    SUPERSEDED = "superseded"  # a newer calendar message for the same UID replaced it unsent
 
 
 class OutboxMessage(db.Model):
@@ -24,6 +25,7 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        CheckConstraint("(calendar_uid IS NULL) = (calendar_sequence IS NULL)", name="calendar_uid_with_sequence"),
         Index("ix_outbox_messages_due", "status", "next_attempt_at"),
     )
 
@@ -41,3 +43,7 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A calendar message: its UID and SEQUENCE, so that a person's messages for
+    # one UID leave in order and an older one is never sent after a newer one.
+    calendar_uid: Mapped[str | None] = mapped_column(String(36), index=True)
+    calendar_sequence: Mapped[int | None] = mapped_column(Integer)

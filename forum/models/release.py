@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
@@ -47,21 +47,3 @@ class Release(db.Model):
     def changes(self) -> list[dict]:
         return json.loads(self.changes_json)
 
-
-class PendingCancellation(db.Model):
-    """A speaker's calendar entry for a slot deleted from the draft: the next
-    release sends its CANCEL (the slot's rows are gone by then)."""
-
-    __tablename__ = "pending_cancellations"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    slot_uid: Mapped[str] = mapped_column(String(36))
-    invitation_uid: Mapped[str] = mapped_column(String(36))
-    sequence: Mapped[int] = mapped_column(Integer)  # above anything sent for that entry
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(254))
-    title: Mapped[str] = mapped_column(String(200))
-    start_utc: Mapped[datetime] = mapped_column(UTCDateTime)
-    end_utc: Mapped[datetime] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)

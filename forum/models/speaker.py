@@ -6,9 +6,8 @@ from typing import TYPE_CHECKING
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from sqlalchemy.sql import false
 
 from forum.extensions import db
 from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
@@ -64,8 +63,10 @@ class Speaker(db.Model):
 class SpeakerLink(db.Model):
     """The secret link to a speaker's page; only its hash is kept.
 
-    Sending the invitation again replaces the link; an ended link keeps its
-    row so its page can say why it no longer works.
+    Every e-mail carries a new link and the older ones keep working: a
+    speaker may open any message they got. Links end only when the
+    organisers withdraw the last invitation; an ended link keeps its row so
+    its page can say why it no longer works.
     """
 
     __tablename__ = "speaker_links"
@@ -75,7 +76,7 @@ class SpeakerLink(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    end_reason: Mapped[str] = mapped_column(String(20), default="")  # "replaced" or "revoked"
+    end_reason: Mapped[str] = mapped_column(String(20), default="")  # "revoked"
 
     speaker: Mapped[Speaker] = relationship(back_populates="links")
 
@@ -105,7 +106,6 @@ class SlotSpeaker(db.Model):
         enum_column(SpeakerStatus, "speaker_status"), default=SpeakerStatus.INVITED
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
-    sequence: Mapped[int] = mapped_column(Integer, default=0)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: not sent yet
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decline_reason: Mapped[str] = mapped_column(Text, default="")
@@ -113,8 +113,6 @@ class SlotSpeaker(db.Model):
     proposal_note: Mapped[str] = mapped_column(Text, default="")
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
     last_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # invitation, re-send or reminder
-    # A REQUEST went out, so withdrawing needs a CANCEL.
-    in_calendar: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     slot: Mapped["Slot"] = relationship(back_populates="speaker_links")
     speaker: Mapped[Speaker] = relationship(back_populates="slot_links")

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from forum import agenda_csv, planning, timezones
 from forum.extensions import db
-from forum.models import Event, PendingCancellation, Slot, SlotKind, SlotSpeaker, Speaker, SpeakerRole, SpeakerStatus
+from forum.models import Event, Slot, SlotKind, SlotSpeaker, Speaker, SpeakerRole, SpeakerStatus
+from forum.services import calendar_sync, entries, speaker_mail
 from forum.services.errors import Invalid, NotFound
 from forum.services.validation import Checker
 
@@ -186,28 +187,43 @@ def add_slot(event: Event, data: SlotInput) -> Slot:
 
 
 def update_slot(slot: Slot, data: SlotInput) -> Slot:
+    """Speakers who have the slot in their calendar get the change now; the
+    public and attendees with the next release."""
     values = _checked(slot.event, data)
     if (values["start_utc"], values["end_utc"]) != (slot.start_utc, slot.end_utc):
         slot.sequence += 1
     for name, value in values.items():
         setattr(slot, name, value)
+    calendar_sync.sync_parts(slot.event)
     db.session.commit()
     return slot
 
 
 def delete_slot(slot: Slot) -> None:
-    """Speakers who have the slot in their calendar get its CANCEL with the next release."""
+    """Speakers who have the slot in their calendar get its CANCEL now; the
+    public and attendees see it go with the next release."""
     event = slot.event
     event.updated_at = timezones.now_utc()  # a feed without the slot is a change too
     for part in slot.speaker_links:
-        if part.in_calendar:
-            db.session.add(PendingCancellation(
-                event_id=event.id, slot_uid=slot.uid, invitation_uid=part.uid, name=part.speaker.name,
-                email=part.speaker.email, title=slot.title, start_utc=slot.start_utc, end_utc=slot.end_utc,
-                sequence=event.sequence + slot.sequence + part.sequence + 1,
-            ))
+        change = entries.remove_part(part)
+        if change is not None:
+            speaker_mail.send_change(change, f"“{slot.title}” has been removed from the agenda.")
     db.session.delete(slot)
     db.session.commit()
+
+
+def outside_event(event: Event, start: datetime, end: datetime, zone: str) -> str | None:
+    """Why a time is outside the event's own hours, in `zone` (the reader's)
+    and the event's; None when it is within them."""
+    if event.start_utc <= start and end <= event.end_utc:
+        return None
+    hours = f"{timezones.format_datetime(event.start_utc, zone)} – {timezones.format_time(event.end_utc, zone)}"
+    if zone != event.timezone:
+        hours += (f" your time ({timezones.format_datetime(event.start_utc, event.timezone)} – "
+                  f"{timezones.format_time(event.end_utc, event.timezone)} {event.timezone})")
+    else:
+        hours += f" ({zone})"
+    return f"That falls outside the event's hours, {hours}."
 
 
 def changed_at(event: Event) -> datetime:
@@ -242,6 +258,7 @@ def _apply(event: Event, moves: list[tuple]) -> None:
         if (start, end) != (slot.start_utc, slot.end_utc):
             slot.start_utc, slot.end_utc = start, end
             slot.sequence += 1
+    calendar_sync.sync_parts(event)
     db.session.commit()
 
 

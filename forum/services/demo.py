@@ -10,7 +10,7 @@ from sqlalchemy import select
 from forum import timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Slot, SlotKind, SlotSpeaker, Speaker, SpeakerRole, SpeakerStatus
-from forum.services import accounts, releases
+from forum.services import accounts, entries, releases
 
 DEMO_EMAIL = "organiser@example.org"
 DEMO_PASSWORD = "gosmart-demo"
@@ -51,7 +51,7 @@ def _answer(slot: Slot, name: str, answers_pending: bool) -> dict:
     """How a demo speaker stands: confirmed, except the two pending answers of the upcoming copy."""
     now = timezones.now_utc()
     confirmed = {"status": SpeakerStatus.CONFIRMED, "invited_at": now - timedelta(days=10),
-                 "answered_at": now - timedelta(days=8), "in_calendar": True}
+                 "answered_at": now - timedelta(days=8)}
     if not answers_pending or name not in (STILL_INVITED, PROPOSED_LATER):
         return confirmed
     if name == STILL_INVITED:
@@ -98,5 +98,6 @@ def _ensure_event(organiser, data: dict, slug: str, day: date, answers_pending: 
         event.slots.append(slot)
     db.session.add(event)
     db.session.flush()
-    releases.release_silently(event, organiser, "Published")
+    releases.release_first(event, organiser, "Published")
+    entries.assume_held(event)  # the demo's confirmed speakers got their calendar entries long ago
     return event

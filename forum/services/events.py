@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from forum import planning, timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Organiser, Slot, SlotSpeaker, event_organisers
-from forum.services import registrations, releases, speakers
+from forum.services import calendar_sync, registrations, releases
 from forum.services.errors import Conflict, NotFound
 from forum.services.validation import Checker
 
@@ -175,17 +175,16 @@ def update_event(event: Event, data: EventInput) -> Event:
             "move them first or keep “move the agenda with the event” ticked.",
         )
         check.raise_if_any()
-    changed = (values["start_utc"], values["end_utc"], values["venue"], values["join_url"]) != (
-        event.start_utc, event.end_utc, event.venue, event.join_url)
-    if changed:
-        event.sequence += 1
+    shown = ("start_utc", "end_utc", "venue", "join_url", "title")
+    if any(values[name] != getattr(event, name) for name in shown):
+        event.sequence += 1  # what the published entries show of the event changed
     for name, value in values.items():
         setattr(event, name, value)
-    db.session.flush()
-    if changed and event.status is EventStatus.PUBLISHED:
-        # The invitation is the whole event: its own time, place or join link
-        # changed, so every seat's calendar entry gets the update now.
-        registrations.reissue_invitations(event)
+    if data.move_agenda:
+        releases.release_shift(event, delta)
+    # Every seat's and every speaker's entry shows the event's time, place,
+    # title and join link: whoever holds one that changed is told now.
+    calendar_sync.sync(event)
     registrations.fill_seats(event)  # a raised capacity moves the waitlist up, in order
     return event
 
@@ -230,13 +229,10 @@ def change_status(event: Event, action: str) -> Event:
         event.published_at = timezones.now_utc()
     if target is EventStatus.PUBLISHED:
         db.session.flush()
-        releases.release_silently(event)  # nobody has it in a calendar yet
+        releases.release_first(event)
     if target is EventStatus.CANCELLED:
         event.sequence += 1
-        db.session.flush()
-        # Everything sent before is withdrawn: seats and speakers' slots alike.
-        registrations.withdraw_invitations(event)
-        speakers.withdraw_invitations(event)
+        calendar_sync.sync(event)  # everything sent before is withdrawn: seats and speakers' slots alike
     db.session.commit()
     return event
 

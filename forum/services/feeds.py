@@ -1,12 +1,14 @@
-"""The subscription feeds (METHOD:PUBLISH): what each reader may see, and when
-it last changed (DTSTAMP and Last-Modified), so an unchanged feed is the same
-bytes and answers 304.
+"""The subscription feeds (METHOD:PUBLISH) and downloads: what each reader may
+see, and when it last changed (DTSTAMP and Last-Modified), so an unchanged
+feed is the same bytes and answers 304, and a changed one never does.
 
-- the public feed of an event: its slots, never the join link;
-- a registration's feed: the slots with the join link while the seat is
-  confirmed, everything CANCELLED once it is not;
-- a speaker's feed: their confirmed slots across events, with the join link;
+- the public feed of an event: its released slots, never the join link;
+- a registration's feed: the seat's entry as last mailed, and the released
+  slots with the join link while the seat is confirmed, CANCELLED once not;
+- a speaker's feed: every slot they were sent, in all events, as last mailed;
 - an organiser's feed: each of their events as one entry, with the join link.
+
+Entries come from forum.services.entries, as the e-mails' do.
 """
 from __future__ import annotations
 
@@ -15,11 +17,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from forum import calendar
+from forum import calendar, urls
 from forum.extensions import db
-from forum.models import Event, EventStatus, Organiser, Registration, Slot, SlotSpeaker, Speaker, SpeakerStatus
+from forum.models import Event, EventStatus, Organiser, Registration, Speaker
 from forum.models import event_organisers
-from forum.services import invitations, releases, speaker_mail
+from forum.services import entries, releases
 from forum.services.errors import NotFound
 from forum.services.tokens import hash_token, new_token
 
@@ -30,62 +32,40 @@ class Feed:
     changed_at: datetime
 
 
-def event_entry(event: Event) -> calendar.Entry:
-    """The whole event as the public may see it: no join link."""
-    return calendar.Entry(
-        uid=event.uid, sequence=event.sequence, start=event.start_utc, end=event.end_utc, summary=event.title,
-        description=event.description, location=event.venue, url=invitations.event_url(event),
-        cancelled=event.status is EventStatus.CANCELLED, zone=event.timezone,
-    )
-
-
-def slot_entry(event: Event, slot) -> calendar.Entry:
-    """A published slot as the public may see it: no join link."""
-    return calendar.Entry(
-        uid=slot.uid, sequence=event.sequence + slot.sequence, start=slot.start_utc, end=slot.end_utc,
-        summary=f"{slot.title} · {event.title}",
-        description="\n".join(filter(None, [slot.speakers_text, slot.description])),
-        location=event.venue, url=invitations.event_url(event), cancelled=event.status is EventStatus.CANCELLED,
-    )
-
-
-def slot_links(event: Event, slot) -> dict[str, str]:
-    """"Add to calendar" links for one slot (Google Calendar, Outlook.com)."""
-    entry = slot_entry(event, slot)
-    return {"google": calendar.google_link(entry), "outlook": calendar.outlook_link(entry)}
-
-
 def event_feed(event: Event) -> Feed:
     view = releases.public_view(event)
     stamp = view.changed_at
-    entries = [slot_entry(event, slot) for slot in view.slots]
-    return Feed(calendar.feed(event.title, entries, event.timezone, stamp), stamp)
+    items = [entries.slot_entry(event, slot) for slot in view.slots]
+    return Feed(calendar.feed(event.title, items, event.timezone, stamp), stamp)
 
 
 def registration_feed(registration: Registration) -> Feed:
     event = registration.event
     view = releases.public_view(event)
-    stamp = max(view.changed_at, registration.since)
-    entries = invitations.slot_entries(registration, view.slots)
-    return Feed(calendar.feed(event.title, entries, event.timezone, stamp), stamp)
+    held = entries.held_seat(registration)
+    items = [entries.held_entry(held)] if held is not None else []
+    items += [entries.slot_entry(event, slot, registration) for slot in view.slots]
+    stamp = entries.stamp_of(view.changed_at, registration.since, held.sent_at if held else None)
+    return Feed(calendar.feed(event.title, items, event.timezone, stamp), stamp)
+
+
+def registration_download(registration: Registration, token: str) -> Feed:
+    """The seat's entry as one .ics ("Apple / other"), as last mailed; nothing
+    to download before the seat is confirmed."""
+    held = entries.held_seat(registration)
+    if held is None:
+        raise NotFound("There is nothing to put in a calendar yet: the entry comes with a confirmed seat.")
+    entry = entries.held_entry(held, urls.external("public.registration_page", token=token))
+    stamp = entries.stamp_of(held.sent_at, registration.event.updated_at)
+    return Feed(calendar.single(entry, held.zone), stamp)
 
 
 def speaker_feed(speaker: Speaker) -> Feed:
-    invitations_ = db.session.scalars(
-        select(SlotSpeaker).join(Speaker).join(Slot)
-        .where(Speaker.email == speaker.email, SlotSpeaker.status == SpeakerStatus.CONFIRMED)
-        .order_by(Slot.start_utc)
-    ).all()
-    entries = []
-    for invitation in invitations_:
-        entry = speaker_mail.slot_entry(invitation)
-        entry.zone = invitation.slot.event.timezone
-        entries.append(entry)
-    stamps = [speaker.event.updated_at] + [
-        max(filter(None, [i.answered_at, i.slot.updated_at, i.slot.event.updated_at])) for i in invitations_
-    ]
-    stamp = max(stamps)
-    return Feed(calendar.feed(f"{speaker.name}: speaking", entries, speaker.event.timezone, stamp), stamp)
+    held = entries.held_parts(speaker.email)
+    items = [entries.held_entry(h) for h in held]
+    stamp = entries.stamp_of(speaker.event.updated_at, *[h.sent_at for h in held], *[h.event.updated_at for h in held],
+                             *[h.slot_speaker.slot.updated_at for h in held if h.slot_speaker is not None])
+    return Feed(calendar.feed(f"{speaker.name}: speaking", items, speaker.event.timezone, stamp), stamp)
 
 
 def organiser_feed(organiser: Organiser) -> Feed:
@@ -93,15 +73,14 @@ def organiser_feed(organiser: Organiser) -> Feed:
         select(Event).join(event_organisers).where(event_organisers.c.organiser_id == organiser.id)
         .order_by(Event.start_utc)
     ).all()
-    entries = []
+    items = []
     for event in events:
-        entry = event_entry(event)
-        entry.join_url = event.join_url  # organisers may see it
+        entry = entries.event_entry(event, with_join_url=True)  # organisers may see it
         if event.status is EventStatus.DRAFT:
             entry.summary = f"{event.title} (draft)"
-        entries.append(entry)
-    stamp = max([organiser.created_at] + [e.updated_at for e in events])
-    return Feed(calendar.feed(f"{organiser.name or organiser.email}: events", entries, "UTC", stamp), stamp)
+        items.append(entry)
+    stamp = entries.stamp_of(organiser.created_at, *[e.updated_at for e in events])
+    return Feed(calendar.feed(f"{organiser.name or organiser.email}: events", items, "UTC", stamp), stamp)
 
 
 def new_organiser_feed_link(organiser: Organiser) -> str:

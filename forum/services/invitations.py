@@ -1,5 +1,6 @@
-"""What an attendee receives: the calendar entry of their seat, the feed of the
-event's slots, and the e-mails that carry them.
+"""What an attendee receives by e-mail: invitations, updates and cancellations
+of their seat's calendar entry (built in forum.services.entries), waitlist
+notes, reminders and agenda summaries.
 
 Messages are queued in the caller's transaction (forum.mail). The join link
 goes only into what a confirmed attendee receives. Times in a message are in
@@ -8,75 +9,17 @@ the attendee's own zone first, with the event's zone beside them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from flask import current_app
-
-from forum import calendar, mail, timezones
-from forum.models import Event, Registration, RegistrationStatus, Slot
+from forum import mail, timezones, urls
+from forum.models import Event, Registration, RegistrationStatus
+from forum.services import entries
 
 Status = RegistrationStatus
 
 
 def page_url(token: str) -> str:
-    return f"{current_app.config['BASE_URL']}/registrations/{token}/"
-
-
-def event_url(event: Event) -> str:
-    return f"{current_app.config['BASE_URL']}/events/{event.slug}/"
-
-
-def organizer(event: Event) -> calendar.Person:
-    return calendar.Person(event.title, current_app.config["MAIL_FROM"])
-
-
-def sequence(registration: Registration) -> int:
-    """Rises with every change of the event's time or place and with every
-    cancellation of the seat: both counters only grow."""
-    return registration.event.sequence + registration.sequence
-
-
-def seat_entry(registration: Registration, page: str | None = None) -> calendar.Entry:
-    """The whole event as one calendar entry, under the registration's own UID."""
-    event = registration.event
-    confirmed = registration.status is Status.CONFIRMED and event.status.value != "cancelled"
-    description = event.description
-    if page:
-        description = f"{description}\n\nYour registration: {page}".strip()
-    return calendar.Entry(
-        uid=registration.uid,
-        sequence=sequence(registration),
-        start=event.start_utc,
-        end=event.end_utc,
-        summary=event.title,
-        description=description,
-        location=event.venue,
-        url=event_url(event),
-        join_url=event.join_url if confirmed else "",
-        cancelled=not confirmed,
-        stamp=max(event.updated_at, registration.since),
-    )
-
-
-def slot_entries(registration: Registration, slots: list[Slot]) -> list[calendar.Entry]:
-    """The feed's entries: each slot under its own UID, the join link only while
-    the seat is confirmed, and everything CANCELLED once it is not."""
-    event = registration.event
-    confirmed = registration.status is Status.CONFIRMED
-    return [
-        calendar.Entry(
-            uid=slot.uid,
-            sequence=slot.sequence + event.sequence + registration.sequence,
-            start=slot.start_utc,
-            end=slot.end_utc,
-            summary=f"{slot.title} · {event.title}",
-            description="\n".join(filter(None, [slot.speakers_text, slot.description])),
-            location=event.venue,
-            url=event_url(event),
-            join_url=event.join_url if confirmed else "",
-            cancelled=not confirmed or event.status.value == "cancelled",
-        )
-        for slot in slots
-    ]
+    return urls.external("public.registration_page", token=token)
 
 
 @dataclass
@@ -87,42 +30,39 @@ class When:
     event: str | None
 
 
-def when(event: Event, zone: str) -> When:
-    def span(z: str) -> str:
-        start, end = event.start_utc, event.end_utc
-        same_day = timezones.local_date(start, z) == timezones.local_date(end, z)
-        tail = timezones.format_time(end, z) if same_day else timezones.format_datetime(end, z)
-        return f"{timezones.format_datetime(start, z)} – {tail} ({z})"
+def span(start: datetime, end: datetime, zone: str) -> str:
+    same_day = timezones.local_date(start, zone) == timezones.local_date(end, zone)
+    tail = timezones.format_time(end, zone) if same_day else timezones.format_datetime(end, zone)
+    return f"{timezones.format_datetime(start, zone)} – {tail} ({zone})"
 
-    return When(span(zone), span(event.timezone) if zone != event.timezone else None)
+
+def when(event: Event, zone: str) -> When:
+    own = span(event.start_utc, event.end_utc, zone)
+    return When(own, span(event.start_utc, event.end_utc, event.timezone) if zone != event.timezone else None)
 
 
 def _send(registration: Registration, token: str, kind: str, subject: str, paragraphs: list[str],
-          method: str | None = None) -> None:
+          change: entries.Change | None = None) -> None:
+    """One notice; with `change`, it carries the seat's new calendar entry."""
     event = registration.event
-    confirmed = registration.status is Status.CONFIRMED and method != "CANCEL"
+    shown = entries.seat_shown(registration)
     times = when(event, registration.timezone)
     rows = [("Event", event.title), ("When", times.own)]
     if times.event:
         rows.append(("Event time", times.event))
-    if confirmed and event.join_url:
-        rows.append(("Join online", event.join_url))
-    rows.append(("Event page", event_url(event)))
-    ics = None
-    if method:
-        entry = seat_entry(registration, page_url(token))
-        entry.organizer = organizer(event)
-        entry.attendees = [calendar.Person(registration.name, registration.email)]
-        entry.cancelled = method == "CANCEL"
-        ics = calendar.invitation(entry, event.timezone, method)
+    if shown is not None and shown.join_url:
+        rows.append(("Join online", shown.join_url))
+    rows.append(("Event page", entries.event_url(event)))
     mail.send_notice(
         registration.email, subject, kind, event.id, name=registration.name, paragraphs=paragraphs, rows=rows,
         action_url=page_url(token), action_label="Your registration (status, calendar, cancel)",
-        footnote="This link is personal; do not forward it.", calendar=ics, method=method,
+        footnote="This link is personal; do not forward it.",
+        calendar=entries.invitation(change, page_url(token)) if change else None,
     )
 
 
-def send_status(registration: Registration, token: str, promoted: bool, rank: int | None) -> None:
+def send_status(registration: Registration, token: str, promoted: bool, rank: int | None,
+                change: entries.Change | None = None) -> None:
     """The message for where the registration stands now: an invitation for a
     seat, a number (`rank`) for the waitlist, an acknowledgement for a pending request."""
     title = registration.event.title
@@ -133,7 +73,7 @@ def send_status(registration: Registration, token: str, promoted: bool, rank: in
             opening,
             "This e-mail carries a calendar invitation; accept it or open invite.ics to put the event "
             "in your calendar at the right time.",
-        ], method="REQUEST")
+        ], change or entries.update_seat(registration))
     elif registration.status is Status.WAITLISTED:
         _send(registration, token, "registration-waitlisted", f"Waitlist: {title} (number {rank})", [
             f"“{title}” is full. You are on the waitlist, number {rank}.",
@@ -147,10 +87,12 @@ def send_status(registration: Registration, token: str, promoted: bool, rank: in
         ])
 
 
-def send_cancellation(registration: Registration, token: str, had_seat: bool, by_organiser: bool) -> None:
+def send_cancellation(registration: Registration, token: str, by_organiser: bool) -> None:
     """A seat that ends gets METHOD:CANCEL so calendars drop the entry; a place
     in the queue or a request just gets a note."""
     title = registration.event.title
+    change = entries.update_seat(registration)
+    had_seat = change is not None
     opening = (f"The organisers have cancelled your registration for “{title}”." if by_organiser
                else f"Your registration for “{title}” is cancelled, as you asked.")
     paragraphs = [opening]
@@ -158,8 +100,7 @@ def send_cancellation(registration: Registration, token: str, had_seat: bool, by
         paragraphs.append("Your seat has gone to the next person waiting; this e-mail removes the event "
                           "from your calendar.")
     paragraphs.append("Changed your mind? Register again on the event page while registration is open.")
-    _send(registration, token, "registration-cancelled", f"Cancelled: {title}", paragraphs,
-          method="CANCEL" if had_seat else None)
+    _send(registration, token, "registration-cancelled", f"Cancelled: {title}", paragraphs, change)
 
 
 def send_reminder(registration: Registration, token: str, which: str) -> None:
@@ -168,7 +109,7 @@ def send_reminder(registration: Registration, token: str, which: str) -> None:
     soon = "tomorrow" if which == "day" else "in an hour"
     _send(registration, token, f"reminder-{which}", f"Reminder: {event.title} starts {soon}", [
         f"“{event.title}” starts {soon}: {when(event, registration.timezone).own}.",
-    ], method=None)
+    ])
 
 
 def send_release_summary(registration: Registration, token: str, release) -> None:
@@ -183,19 +124,22 @@ def send_release_summary(registration: Registration, token: str, release) -> Non
     _send(registration, token, "agenda-update", f"Agenda update: {event.title}", paragraphs)
 
 
-def send_event_update(registration: Registration, token: str) -> None:
+def send_change(registration: Registration, token: str, change: entries.Change) -> None:
+    """The seat's entry changed with the event itself: its time, place, title,
+    join link, or the event was cancelled."""
     title = registration.event.title
-    _send(registration, token, "event-update", f"Updated invitation: {title}", [
-        f"The time, place or joining details of “{title}” have changed; the new ones are below. "
-        "This e-mail updates the entry already in your calendar.",
-    ], method="REQUEST")
-
-
-def send_event_cancelled(registration: Registration, token: str) -> None:
-    title = registration.event.title
-    _send(registration, token, "event-cancelled", f"Cancelled: {title}", [
-        f"We are sorry: “{title}” has been cancelled. This e-mail removes it from your calendar.",
-    ], method="CANCEL")
+    if change.method == "CANCEL":
+        _send(registration, token, "event-cancelled", f"Cancelled: {title}", [
+            f"We are sorry: “{title}” has been cancelled. This e-mail removes it from your calendar.",
+        ], change)
+    elif change.is_new:
+        send_status(registration, token, promoted=False, rank=None, change=change)
+    else:
+        paragraphs = [f"The {' and '.join(change.aspects)} of “{title}” changed; the new ones are below. "
+                      "This e-mail updates the entry already in your calendar."]
+        if "time" in change.aspects:
+            paragraphs.append(f"It was {span(change.before.start_utc, change.before.end_utc, registration.timezone)}.")
+        _send(registration, token, "event-update", f"Updated invitation: {title}", paragraphs, change)
 
 
 def send_message(registration: Registration, token: str, subject: str, body: str) -> None:

@@ -124,6 +124,10 @@ def _has_seat(event: Event) -> bool:
 
 
 def _set_status(registration: Registration, status: RegistrationStatus, position: int | None = None) -> None:
+    """Each change of status changes what the person's feed shows (the join
+    link, CANCELLED), so its SEQUENCE counter rises too."""
+    if registration.status is not None and registration.status is not status:
+        registration.sequence = (registration.sequence or 0) + 1
     registration.status, registration.waitlist_position = status, position
     registration.status_changed_at = timezones.now_utc()
 
@@ -283,9 +287,8 @@ def _cancel(registration: Registration, by_organiser: bool) -> None:
     lock_event(event)
     was_confirmed = registration.status is Status.CONFIRMED
     _set_status(registration, Status.CANCELLED)
-    registration.sequence += 1
     db.session.flush()
-    invitations.send_cancellation(registration, new_link(registration), was_confirmed, by_organiser)
+    invitations.send_cancellation(registration, new_link(registration), by_organiser)
     if was_confirmed:
         _fill_seats(event)
     db.session.commit()
@@ -434,24 +437,6 @@ def send_reminders(now: datetime | None = None) -> int:
             sent += 1
     db.session.commit()
     return sent
-
-
-def reissue_invitations(event: Event) -> int:
-    """The event's time, place or join link changed: each confirmed seat gets a
-    REQUEST with the higher SEQUENCE, which updates the existing entry."""
-    people = confirmed_registrations(event)
-    for registration in people:
-        invitations.send_event_update(registration, new_link(registration))
-    return len(people)
-
-
-def withdraw_invitations(event: Event) -> int:
-    """The event is cancelled: every confirmed attendee gets METHOD:CANCEL (the
-    event's SEQUENCE has risen), so calendars drop the entry."""
-    people = confirmed_registrations(event)
-    for registration in people:
-        invitations.send_event_cancelled(registration, new_link(registration))
-    return len(people)
 
 
 def message_confirmed(event: Event, subject: str, body: str) -> int:

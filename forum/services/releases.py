@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from forum import planning, timezones
 from forum.extensions import db
-from forum.models import (
-    Event, Organiser, PendingCancellation, Release, Slot, SlotSpeaker, Speaker,
-)
-from forum.services import agenda, invitations, speaker_mail
+from forum.models import Event, EventStatus, Organiser, Release, Slot, SlotSpeaker, Speaker
+from forum.services import agenda, invitations
 from forum.services.errors import Conflict, NotFound
 from forum.services.registrations import confirmed_registrations, lock_event, new_link
 from forum.services.validation import Checker
@@ -101,64 +99,58 @@ class Preview:
 
     change: dict
     attendees: int
-    speakers: int
 
 
 def preview(event: Event) -> list[Preview]:
-    confirmed = confirmed_registrations(event)
-    in_calendar = _in_calendar_by_slot_uid(event)
-    cancellations = _cancellations(event)
-    result = []
-    for change in pending_changes(event):
-        speakers = 0
-        if change["kind"] == "removed":
-            speakers = len([c for c in cancellations if c.slot_uid == change["uid"]])
-        elif change["kind"] == "changed" and planning.changes_calendars(change):
-            speakers = len(in_calendar.get(change["uid"], []))
-        result.append(Preview(change, len(confirmed), speakers))
-    return result
+    """Speakers are not counted: their calendars follow each edit as it is saved."""
+    confirmed = len(confirmed_registrations(event))
+    return [Preview(change, confirmed) for change in pending_changes(event)]
 
 
-def _cancellations(event: Event) -> list[PendingCancellation]:
-    return db.session.scalars(select(PendingCancellation).where(PendingCancellation.event_id == event.id)
-                              .order_by(PendingCancellation.id)).all()
-
-
-def _in_calendar_by_slot_uid(event: Event) -> dict[str, list[SlotSpeaker]]:
-    found: dict[str, list[SlotSpeaker]] = {}
-    rows = db.session.execute(
-        select(Slot.uid, SlotSpeaker).join(Slot, SlotSpeaker.slot_id == Slot.id)
-        .where(Slot.event_id == event.id, SlotSpeaker.in_calendar.is_(True)))
-    for uid, invitation in rows:
-        found.setdefault(uid, []).append(invitation)
-    return found
-
-
-def _record(event: Event, organiser: Organiser | None, comment: str, changes: list[dict]) -> Release:
+def _record(event: Event, organiser: Organiser | None, comment: str, changes: list[dict],
+            agenda_now: list[dict] | None = None) -> Release:
     number = (db.session.scalar(select(func.max(Release.number)).where(Release.event_id == event.id)) or 0) + 1
     release = Release(event_id=event.id, number=number, comment=comment,
                       organiser_id=organiser.id if organiser else None,
-                      snapshot_json=json.dumps(snapshot(event), ensure_ascii=False),
+                      snapshot_json=json.dumps(snapshot(event) if agenda_now is None else agenda_now,
+                                               ensure_ascii=False),
                       changes_json=json.dumps(changes, ensure_ascii=False))
     db.session.add(release)
     return release
 
 
-def release_silently(event: Event, organiser: Organiser | None = None, comment: str = "Published") -> Release | None:
-    """Make the live agenda public without telling anyone: at first publication
-    (nobody has anything in a calendar yet) and for the demo."""
-    if latest(event) is not None and not pending_changes(event):
+def release_first(event: Event, organiser: Organiser | None = None, comment: str = "Published") -> Release | None:
+    """Make the live agenda public at first publication, telling nobody: no
+    attendee has anything of it yet. Once released, an agenda changes only
+    with "Publish changes", so published again after a pause it keeps its
+    pending changes pending."""
+    if latest(event) is not None:
         return None
     return _record(event, organiser, comment, pending_changes(event))
 
 
+def release_shift(event: Event, delta: timedelta, organiser: Organiser | None = None) -> Release | None:
+    """The event moved and its agenda with it: the published agenda moves at
+    once too, so no reader sees the event at one time and its sessions at
+    another. Only the shift is released; other draft edits stay pending.
+    Attendees hear of it in the updated invitation of their seat."""
+    previous = latest(event)
+    if previous is None or not delta:
+        return None
+    moved = [{**slot, "start_utc": timezones.utc_isoformat(timezones.parse_utc(slot["start_utc"]) + delta),
+              "end_utc": timezones.utc_isoformat(timezones.parse_utc(slot["end_utc"]) + delta)}
+             for slot in previous.snapshot]
+    return _record(event, organiser, "The event moved, and its agenda with it.",
+                   planning.agenda_changes(previous.snapshot, moved), moved)
+
+
 def publish_changes(event: Event, organiser: Organiser | None, comment: str = "") -> Release:
-    """Release the draft and tell each person affected, once: one summary per
-    confirmed attendee, one calendar message per changed slot per speaker."""
+    """Release the draft and tell each confirmed attendee, once, in one summary
+    (speakers' calendars followed each edit already)."""
     check = Checker()
     comment = check.text("comment", comment, 2000, required=False)
     check.raise_if_any()
-    if event.status.value != "published":
+    if event.status is not EventStatus.PUBLISHED:
         raise Conflict("Only a published event has releases; publish the event first.")
     lock_event(event)
     previous = latest(event)
@@ -166,7 +158,6 @@ def publish_changes(event: Event, organiser: Organiser | None, comment: str = ""
     if not changes:
         raise Conflict("There are no changes to publish: the public agenda is already up to date.")
     before = {slot["uid"]: slot for slot in (previous.snapshot if previous else [])}
-    in_calendar = _in_calendar_by_slot_uid(event)
     for change in changes:  # calendars act on an update only when SEQUENCE rises past what they have
         if change["kind"] == "changed" and planning.changes_calendars(change):
             slot = db.session.scalar(select(Slot).where(Slot.uid == change["uid"]))
@@ -174,15 +165,6 @@ def publish_changes(event: Event, organiser: Organiser | None, comment: str = ""
     db.session.flush()
     release = _record(event, organiser, comment, changes)
     sent = 0
-    for change in changes:
-        if change["kind"] == "changed" and planning.changes_calendars(change):
-            for invitation in in_calendar.get(change["uid"], []):
-                speaker_mail.send_calendar(invitation, "REQUEST", moved=True)
-                sent += 1
-    for cancellation in _cancellations(event):  # slots deleted from the draft, released or not
-        speaker_mail.send_removed(event, cancellation)
-        db.session.delete(cancellation)
-        sent += 1
     if previous is not None:
         for registration in confirmed_registrations(event):
             invitations.send_release_summary(registration, new_link(registration), release)

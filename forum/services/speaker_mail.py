@@ -1,67 +1,48 @@
 """What a speaker receives: the invitation listing their slots in their own
-time first, reminders, and one calendar message per slot (REQUEST when they
-confirm or the slot moves, CANCEL when it is withdrawn).
+time first, reminders, and one calendar message per slot whenever their
+entry for it changes (built in forum.services.entries): REQUEST when they
+confirm or the slot changes, CANCEL when it is withdrawn.
 
 One iTIP object carries one UID, so each slot is its own message.
 """
 from __future__ import annotations
 
-from flask import current_app
+from datetime import datetime
 
-from forum import calendar, mail, planning, timezones
+from forum import mail, planning, timezones, urls
 from forum.models import SlotSpeaker, Speaker
-from forum.services.invitations import event_url, organizer
-
-JOIN_EARLY = "Please join 15 minutes early for a sound and video check."
+from forum.services import entries
 
 
 def page_url(token: str) -> str:
-    return f"{current_app.config['BASE_URL']}/speakers/{token}/"
+    return urls.external("speaker.page", token=token)
 
 
-def sequence(invitation: SlotSpeaker) -> int:
-    """Rises with the event's, the slot's and the invitation's own changes."""
-    slot = invitation.slot
-    return slot.event.sequence + slot.sequence + invitation.sequence
-
-
-def slot_entry(invitation: SlotSpeaker, cancelled: bool = False) -> calendar.Entry:
-    slot, event = invitation.slot, invitation.slot.event
-    description = "\n\n".join(filter(None, [
-        f"You speak as {invitation.role.value} at “{event.title}”.", JOIN_EARLY if event.join_url else "",
-        slot.description,
-    ]))
-    return calendar.Entry(
-        uid=invitation.uid, sequence=sequence(invitation), start=slot.start_utc, end=slot.end_utc,
-        summary=f"{slot.title} · {event.title}", description=description, location=event.venue,
-        url=event_url(event), join_url="" if cancelled else event.join_url, cancelled=cancelled,
-    )
-
-
-def _when_rows(invitation: SlotSpeaker, zone: str) -> list[tuple[str, str]]:
-    slot, event = invitation.slot, invitation.slot.event
-    rows = [
-        (f"{slot.title} ({invitation.role.value})",
-         f"{timezones.format_datetime(slot.start_utc, zone)} – {timezones.format_time(slot.end_utc, zone)} "
-         f"your time ({zone})"),
-    ]
-    if zone != event.timezone:
-        rows.append(("Event time", f"{timezones.format_datetime(slot.start_utc, event.timezone)} "
-                                   f"({event.timezone})"))
-    night = planning.night_warning(slot.start_utc, slot.end_utc, zone)
+def _when_rows(label: str, start: datetime, end: datetime, zone: str, event_zone: str) -> list[tuple[str, str]]:
+    rows = [(label, f"{timezones.format_datetime(start, zone)} – {timezones.format_time(end, zone)} "
+                    f"your time ({zone})")]
+    if zone != event_zone:
+        rows.append(("Event time", f"{timezones.format_datetime(start, event_zone)} ({event_zone})"))
+    night = planning.night_warning(start, end, zone)
     if night:
         rows.append(("Please note", f"{night}. If it does not suit you, propose another time."))
     return rows
 
 
+def _slot_rows(invitation: SlotSpeaker, zone: str) -> list[tuple[str, str]]:
+    slot = invitation.slot
+    return _when_rows(f"{slot.title} ({invitation.role.value})", slot.start_utc, slot.end_utc, zone,
+                      slot.event.timezone)
+
+
 def _list(speaker: Speaker, token: str, invitations: list[SlotSpeaker], kind: str, subject: str,
           paragraphs: list[str]) -> None:
     event = speaker.event
-    rows = [row for invitation in invitations for row in _when_rows(invitation, speaker.timezone)]
+    rows = [row for invitation in invitations for row in _slot_rows(invitation, speaker.timezone)]
     mail.send_notice(
         speaker.email, subject, kind, event.id, name=speaker.name, paragraphs=paragraphs, rows=rows,
         action_url=page_url(token), action_label="See your slots: confirm, decline or propose another time",
-        footnote="This link is personal and replaces any earlier one; no account is needed.",
+        footnote="This link is personal; links in earlier e-mails keep working. No account is needed.",
     )
 
 
@@ -80,49 +61,37 @@ def send_reminder(speaker: Speaker, token: str, invitations: list[SlotSpeaker]) 
     ])
 
 
-def send_calendar(invitation: SlotSpeaker, method: str, moved: bool = False) -> None:
-    """One slot's calendar message: the speaker is the ATTENDEE who accepted."""
-    speaker, slot, event = invitation.speaker, invitation.slot, invitation.slot.event
-    cancelled = method == "CANCEL"
-    entry = slot_entry(invitation, cancelled)
-    entry.organizer = organizer(event)
-    entry.attendees = [calendar.Person(speaker.name, speaker.email)]
-    entry.attendee_partstat = "DECLINED" if cancelled else "ACCEPTED"
-    if cancelled:
-        subject, kind = f"Cancelled: {slot.title} · {event.title}", "speaker-cancel"
-        paragraphs = [f"You are no longer speaking in “{slot.title}”; this message removes it from your calendar."]
+def send_change(change: entries.Change, paragraph: str = "") -> None:
+    """One slot's calendar message; `paragraph` says why, else the change speaks for itself."""
+    held, event = change.held, change.held.event
+    invitation = held.slot_speaker
+    if change.method == "CANCEL":
+        subject, kind = f"Cancelled: {held.summary}", "speaker-cancel"
+        if not paragraph:
+            paragraph = (f"We are sorry: “{event.title}” has been cancelled." if event.status.value == "cancelled"
+                         else "This slot has been removed from the agenda." if invitation is None
+                         else "You are no longer speaking in this slot.")
+        paragraphs = [paragraph, "This message removes it from your calendar."]
+    elif change.is_new:
+        subject, kind = f"Confirmed: {held.summary}", "speaker-confirmed"
+        paragraphs = [paragraph or "Thank you for confirming. This e-mail carries the calendar entry."]
     else:
-        subject = f"{'Moved' if moved else 'Confirmed'}: {slot.title} · {event.title}"
-        kind = "speaker-update" if moved else "speaker-confirmed"
-        paragraphs = [f"“{slot.title}” has moved; your calendar entry follows." if moved
-                      else f"Thank you for confirming “{slot.title}”. This e-mail carries the calendar entry."]
-        if event.join_url:
-            paragraphs.append(JOIN_EARLY)
-    rows = _when_rows(invitation, speaker.timezone)
-    if event.join_url and not cancelled:
-        rows.append(("Join online", event.join_url))
+        moved = "time" in change.aspects
+        subject, kind = f"{'Moved' if moved else 'Updated'}: {held.summary}", "speaker-update"
+        paragraphs = [paragraph or f"The {' and '.join(change.aspects)} of your slot changed; "
+                                   "your calendar entry follows."]
+        if moved:
+            zone = invitation.speaker.timezone if invitation is not None else held.zone
+            was = change.before
+            paragraphs.append(f"It was {timezones.format_datetime(was.start_utc, zone)} – "
+                              f"{timezones.format_time(was.end_utc, zone)} your time.")
+    rows = []
+    if invitation is not None:
+        rows = _slot_rows(invitation, invitation.speaker.timezone)
+    if held.join_url:
+        paragraphs.append(entries.JOIN_EARLY)
+        rows.append(("Join online", held.join_url))
     mail.send_notice(
-        speaker.email, subject, kind, event.id, name=speaker.name, paragraphs=paragraphs, rows=rows,
-        action_url=event_url(event), action_label="The event page",
-        calendar=calendar.invitation(entry, event.timezone, method), method=method,
-    )
-
-
-
-
-def send_removed(event, cancellation) -> None:
-    """CANCEL for a slot deleted from the agenda, from what was kept of it
-    (a PendingCancellation): same UID, a SEQUENCE above anything sent."""
-    entry = calendar.Entry(
-        uid=cancellation.invitation_uid, sequence=cancellation.sequence, start=cancellation.start_utc,
-        end=cancellation.end_utc, summary=f"{cancellation.title} · {event.title}", url=event_url(event),
-        cancelled=True, organizer=organizer(event),
-        attendees=[calendar.Person(cancellation.name, cancellation.email)], attendee_partstat="DECLINED",
-    )
-    mail.send_notice(
-        cancellation.email, f"Cancelled: {cancellation.title} · {event.title}", "speaker-cancel", event.id,
-        name=cancellation.name, paragraphs=[f"“{cancellation.title}” has been removed from the agenda; this "
-                                            "message removes it from your calendar."],
-        rows=[], action_url=event_url(event), action_label="The event page",
-        calendar=calendar.invitation(entry, event.timezone, "CANCEL"), method="CANCEL",
+        held.email, subject, kind, event.id, name=held.name, paragraphs=paragraphs, rows=rows,
+        action_url=entries.event_url(event), action_label="The event page", calendar=entries.invitation(change),
     )

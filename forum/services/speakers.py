@@ -17,7 +17,7 @@ from forum import photos, planning, timezones
 from forum.extensions import db
 from forum.models import Event, Slot, SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry, SpeakerRole, SpeakerStatus
 from forum.models import event_organisers
-from forum.services import speaker_mail
+from forum.services import agenda, calendar_sync, entries, speaker_mail
 from forum.services.agenda import AgendaSlot, public_statuses
 from forum.services.releases import public_agenda
 from forum.services.errors import Conflict, Invalid, NotFound
@@ -153,25 +153,23 @@ def assign(slot: Slot, speaker: Speaker, role: str) -> SlotSpeaker:
     return invitation
 
 
-def _replace_link(speaker: Speaker, reason: str) -> str:
-    now = timezones.now_utc()
-    for link in speaker.links:
-        if link.ended_at is None:
-            link.ended_at, link.end_reason = now, reason
+def _new_link(speaker: Speaker) -> str:
+    """A link for one e-mail; the links of earlier e-mails keep working, so
+    whichever message the speaker opens, it works."""
     token, token_hash = new_token()
     speaker.links.append(SpeakerLink(token_hash=token_hash))
     return token
 
 
 def send_invitation(speaker: Speaker) -> int:
-    """Mail the speaker a new link listing every slot they are on; older links stop working.
+    """Mail the speaker a link listing every slot they are on.
 
     Returns how many slots the message lists (0: nothing to invite to).
     """
     invitations = [i for i in speaker.slot_links if i.status in ACTIVE]
     if not invitations:
         raise Conflict(f"{speaker.name} is not on any slot yet; assign a slot first.")
-    token = _replace_link(speaker, "replaced")
+    token = _new_link(speaker)
     now = timezones.now_utc()
     for invitation in invitations:
         _log(invitation, "re-sent" if invitation.invited_at else "invited")
@@ -189,7 +187,7 @@ def revoke(invitation: SlotSpeaker) -> None:
     invitation.status = Status.REVOKED
     invitation.proposed_start_utc = None
     _log(invitation, "revoked")
-    _withdraw_from_calendar(invitation)
+    _tell(invitation, f"The organisers have taken you off “{invitation.slot.title}”.")
     speaker = invitation.speaker
     if not any(i.status in ACTIVE for i in speaker.slot_links):
         for link in speaker.links:
@@ -198,22 +196,11 @@ def revoke(invitation: SlotSpeaker) -> None:
     db.session.commit()
 
 
-def _withdraw_from_calendar(invitation: SlotSpeaker) -> None:
-    if invitation.in_calendar:
-        invitation.sequence += 1
-        invitation.in_calendar = False
-        speaker_mail.send_calendar(invitation, "CANCEL")
-
-
-def withdraw_invitations(event: Event) -> int:
-    """The event is cancelled: every slot a speaker has in their calendar gets a CANCEL."""
-    invitations = db.session.scalars(
-        select(SlotSpeaker).join(Slot).where(Slot.event_id == event.id, SlotSpeaker.in_calendar.is_(True))
-    ).all()
-    for invitation in invitations:
-        _log(invitation, "event cancelled")
-        _withdraw_from_calendar(invitation)
-    return len(invitations)
+def _tell(invitation: SlotSpeaker, why: str) -> None:
+    """Mail the speaker's calendar entry for this slot if it changed, in words of the use case."""
+    change = entries.update_part(invitation)
+    if change is not None:
+        speaker_mail.send_change(change, why)
 
 
 # The speaker's side ----------------------------------------------------------
@@ -228,10 +215,8 @@ def by_token(token: str) -> Speaker:
         raise NotFound("This speaker link is not known. Please use the link in your latest invitation, "
                        "or contact the organisers of the event.")
     if link.ended_at is not None:
-        why = ("a newer invitation replaced it" if link.end_reason == "replaced"
-               else "the organisers withdrew the invitation")
-        raise LinkEnded(f"This speaker link no longer works: {why}. Please use the link in your latest "
-                        "e-mail, or contact the organisers of the event.")
+        raise LinkEnded("This speaker link no longer works: the organisers withdrew the invitation. "
+                        "Please contact the organisers of the event.")
     return link.speaker
 
 
@@ -250,8 +235,7 @@ def confirm(speaker: Speaker, invitation_id: int) -> SlotSpeaker:
     invitation.status, invitation.answered_at = Status.CONFIRMED, timezones.now_utc()
     invitation.proposed_start_utc = None
     _log(invitation, "confirmed")
-    invitation.in_calendar = True
-    speaker_mail.send_calendar(invitation, "REQUEST")
+    _tell(invitation, f"Thank you for confirming “{invitation.slot.title}”. This e-mail carries the calendar entry.")
     db.session.commit()
     return invitation
 
@@ -264,7 +248,7 @@ def decline(speaker: Speaker, invitation_id: int, reason: str = "") -> SlotSpeak
     invitation.status, invitation.answered_at = Status.DECLINED, timezones.now_utc()
     invitation.decline_reason, invitation.proposed_start_utc = reason, None
     _log(invitation, "declined", reason)
-    _withdraw_from_calendar(invitation)
+    _tell(invitation, f"You have declined “{invitation.slot.title}”; the organisers are told.")
     db.session.commit()
     return invitation
 
@@ -283,17 +267,15 @@ def propose(speaker: Speaker, invitation_id: int, local_start: datetime | None, 
         elif start == slot.start_utc:
             check.fail("start", "That is the slot's current time; confirm instead, or pick another time.")
         else:
-            days = planning.event_days(slot.event.start_utc, slot.event.end_utc, slot.event.timezone)
-            end = start + (slot.end_utc - slot.start_utc)
-            if not planning.within_days(start, end, days, slot.event.timezone):
-                first, last = (timezones.format_day(d) for d in days)
-                span = first if first == last else f"{first} to {last}"
-                check.fail("start", f"The event runs on {span} ({slot.event.timezone}); "
-                                    "propose a time on those days.")
+            problem = agenda.outside_event(slot.event, start, start + slot.duration, speaker.timezone)
+            if problem:
+                check.fail("start", f"{problem} Please propose a time within it.")
     check.raise_if_any()
     invitation.status, invitation.answered_at = Status.PROPOSED, timezones.now_utc()
     invitation.proposed_start_utc, invitation.proposal_note = start, note
     _log(invitation, "proposed", f"{timezones.utc_isoformat(start)} {note}".strip())
+    _tell(invitation, f"Your proposal for “{slot.title}” is with the organisers; until they accept it, "
+                      "the current time leaves your calendar.")
     db.session.commit()
     return invitation
 
@@ -318,6 +300,7 @@ def update_talk(speaker: Speaker, invitation_id: int, title: str, abstract: str)
     slot.description = check.text("abstract", abstract, 5000, required=False)
     check.raise_if_any()
     _log(invitation, "edited talk", slot.title)
+    calendar_sync.sync_parts(slot.event)
     db.session.commit()
     return slot
 
@@ -329,16 +312,20 @@ def accept_proposal(invitation: SlotSpeaker) -> Slot:
     every speaker whose calendar has the slot gets the new time."""
     if invitation.status is not Status.PROPOSED:
         raise Conflict("There is no proposal to accept for this invitation.")
-    slot = invitation.slot
-    length = slot.end_utc - slot.start_utc
-    slot.start_utc, slot.end_utc = invitation.proposed_start_utc, invitation.proposed_start_utc + length
+    slot, event = invitation.slot, invitation.slot.event
+    start = invitation.proposed_start_utc
+    problem = agenda.outside_event(event, start, start + slot.duration, event.timezone)
+    if problem:
+        raise Conflict(f"{problem} Change the event's hours first, or ask {invitation.speaker.name} "
+                       "for another time.")
+    slot.start_utc, slot.end_utc = start, start + slot.duration
     slot.sequence += 1
     _log(invitation, "proposal accepted", timezones.utc_isoformat(slot.start_utc))
     invitation.status, invitation.proposed_start_utc = Status.CONFIRMED, None
-    invitation.in_calendar = True
-    for other in slot.speaker_links:
-        if other.in_calendar:
-            speaker_mail.send_calendar(other, "REQUEST", moved=True)
+    invitation.answered_at = timezones.now_utc()
+    _tell(invitation, f"The organisers accepted the time you proposed for “{slot.title}”; this e-mail "
+                      "carries the calendar entry.")
+    calendar_sync.sync_parts(event)  # the slot's other speakers: it moved
     db.session.commit()
     return slot
 
@@ -439,7 +426,7 @@ def send_reminders(now: datetime | None = None) -> int:
             due.setdefault(invitation.speaker_id, []).append(invitation)
     for invitations in due.values():
         speaker = invitations[0].speaker
-        token = _replace_link(speaker, "replaced")
+        token = _new_link(speaker)
         for invitation in invitations:
             invitation.reminders_sent += 1
             invitation.last_contacted_at = now

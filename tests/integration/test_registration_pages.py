@@ -113,15 +113,18 @@ def test_feed_has_the_slots_with_the_join_link_until_cancelled(client, organiser
     feed = icalendar.Calendar.from_ical(response.data)
     assert feed["METHOD"] == "PUBLISH" and str(feed["X-WR-CALNAME"]) == "Smart City Forum"
     assert b"REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in response.data
-    (slot,) = feed.walk("VEVENT")
+    seat, slot = feed.walk("VEVENT")  # the seat's entry as mailed, then the agenda
+    assert str(seat["UID"]) == Registration.query.one().uid and str(seat["STATUS"]) == "CONFIRMED"
     assert str(slot["SUMMARY"]) == "智慧城市, opening; welcome · Smart City Forum"
     assert slot.decoded("DTSTART") == future_wall(16).replace(tzinfo=ZoneInfo("Asia/Taipei"))
     assert str(slot["LOCATION"]) == JOIN and str(slot["STATUS"]) == "CONFIRMED"
     assert client.get(f"/registrations/{token}/calendar.ics").data == response.data  # stable bytes
 
     client.post(f"/registrations/{token}/cancel")
-    (slot,) = icalendar.Calendar.from_ical(client.get(f"/registrations/{token}/calendar.ics").data).walk("VEVENT")
-    assert str(slot["STATUS"]) == "CANCELLED" and "LOCATION" not in slot
+    after = icalendar.Calendar.from_ical(client.get(f"/registrations/{token}/calendar.ics").data).walk("VEVENT")
+    assert [str(e["STATUS"]) for e in after] == ["CANCELLED", "CANCELLED"]
+    assert all("LOCATION" not in e and JOIN not in e.to_ical().decode() for e in after)
+    assert int(after[0]["SEQUENCE"]) == int(seat["SEQUENCE"]) + 1
 
     single = client.get(f"/registrations/{token}/event.ics")
     (entry,) = icalendar.Calendar.from_ical(single.data).walk("VEVENT")

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from forum import calendar, planning, timezones
+from forum import planning, timezones, urls
+from forum.models import EventStatus
 from forum.services import accounts, agenda, events, feeds, invitations, releases, speakers
 from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict, Invalid
@@ -86,7 +87,7 @@ def _render_builder(event, slot_form, shift_form=None, status=200, organiser_for
     return render_template(
         "organiser/builder.html", event=event, days=days, warnings=warnings,
         speaker_warnings=speakers.slot_warnings(event),
-        pending=releases.preview(event) if event.status.value == "published" else [],
+        pending=releases.preview(event) if event.status is EventStatus.PUBLISHED else [],
         describe=invitations.describe_change,
         slot_form=slot_form, shift_form=shift_form, action_form=ActionForm(),
         organiser_form=organiser_form or OrganiserForm(),
@@ -223,6 +224,6 @@ def new_feed_link():
     link = None
     if form.validate_on_submit():
         token = feeds.new_organiser_feed_link(current_user)
-        link = calendar.webcal(current_app.config["BASE_URL"] + url_for("public.organiser_feed", token=token))
+        link = urls.webcal(urls.shown("public.organiser_feed", token=token))
     return render_template("organiser/account.html", form=form, token=None, tokens=current_user.api_tokens,
                            feed_link=link)

@@ -9,8 +9,8 @@ from dataclasses import asdict
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 
-from forum import calendar, planning, timezones
-from forum.services import events, feeds, invitations, registrations, releases
+from forum import planning, timezones
+from forum.services import entries, events, feeds, invitations, registrations, releases
 from forum.services.errors import Conflict
 from forum.services.registrations import RegistrationInput
 from forum.web.feeds import calendar_response
@@ -50,15 +50,12 @@ def _page(token: str, registration, details: DetailsForm | None = None, status: 
     zone = registration.timezone
     slots = releases.public_agenda(event)
     days = planning.agenda_days(slots, zone, event.timezone, timezones.now_utc())
-    page = invitations.page_url(token)
-    entry = invitations.seat_entry(registration, page)
+    shown = entries.seat_shown(registration)
     context = {
         "token": token, "registration": registration, "event": event, "days": days, "zone": zone,
         "when": invitations.when(event, zone),
         "rank": registrations.waitlist_rank(registration) if registration.waitlist_position else None,
-        "join_url": entry.join_url,
-        "google": calendar.google_link(entry), "outlook": calendar.outlook_link(entry),
-        "feed_url": page + "calendar.ics", "webcal": calendar.webcal(page + "calendar.ics"),
+        "join_url": shown.join_url if shown else "", "links": entries.seat_links(registration, token),
         "details": details or DetailsForm(data=asdict(registrations.as_input(registration))),
         "cancel_form": CancelForm(),
     }
@@ -100,9 +97,8 @@ def cancel_registration(token: str):
 @bp.get("/registrations/<token>/event.ics")
 def registration_ics(token: str):
     registration = registrations.by_token(token)
-    entry = invitations.seat_entry(registration, invitations.page_url(token))
-    body = calendar.single(entry, registration.event.timezone)
-    return calendar_response(body, registration.since, f"{registration.event.slug}.ics", private=True)
+    download = feeds.registration_download(registration, token)
+    return calendar_response(download.body, download.changed_at, f"{registration.event.slug}.ics", private=True)
 
 
 @bp.get("/registrations/<token>/calendar.ics")

@@ -1,11 +1,11 @@
 """Pages anyone can read: the event list and an event's agenda in the viewer's zone."""
 from __future__ import annotations
 
-from flask import current_app, make_response, redirect, render_template, request, url_for
+from flask import make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from forum import calendar, planning, timezones
-from forum.services import events, feeds, invitations, registrations, releases, speakers
+from forum import planning, timezones
+from forum.services import entries, events, invitations, registrations, releases, speakers
 from forum.services.errors import NotFound
 from forum.web.photos import photo_response
 from forum.web.public import bp
@@ -34,13 +34,6 @@ def event_page(slug: str):
     return render_event_page(event)
 
 
-def _calendar_links(event) -> dict:
-    entry = feeds.event_entry(event)
-    feed = current_app.config["BASE_URL"] + url_for("public.event_feed", slug=event.slug)
-    return {"google": calendar.google_link(entry), "outlook": calendar.outlook_link(entry),
-            "webcal": calendar.webcal(feed), "feed": feed}
-
-
 def render_event_page(event, form: RegistrationForm | None = None, closed: str | None = None, status: int = 200):
     """The agenda in the viewer's zone, with the registration form (or why it is closed)."""
     zone, zone_error = page_zone(event.timezone)
@@ -52,7 +45,7 @@ def render_event_page(event, form: RegistrationForm | None = None, closed: str |
     response = _page(
         "public/event.html", zone, zone_error, event=event, days=days, now=now, form=form,
         closed=closed or registrations.closed_reason(event, now), seats_left=registrations.seats_left(event),
-        links=_calendar_links(event), release=view.release,
+        links=entries.event_links(event), release=view.release,
         sessions=url_for("public.event_page", slug=event.slug) + "sessions/",
     )
     if status != 200:
@@ -65,8 +58,8 @@ def add_session(slug: str, uid: str, service: str):
     """A session's "add to calendar" link, built when followed: an agenda page
     with a thousand sessions need not carry two thousand long links."""
     event = events.public_event(slug)
-    links = feeds.slot_links(event, releases.released_slot(event, uid))
-    return redirect(links[service])
+    links = entries.slot_links(event, releases.released_slot(event, uid))
+    return redirect(getattr(links, service))
 
 
 @bp.get("/events/<slug>/changes")

@@ -5,8 +5,9 @@ from dataclasses import asdict
 
 from flask import flash, make_response, redirect, render_template, url_for
 
-from forum import calendar, planning, timezones
-from forum.services import feeds, speaker_mail, speakers
+from forum import planning, timezones, urls
+from forum.models import SpeakerStatus
+from forum.services import entries, feeds, speakers
 from forum.services.errors import Conflict, Invalid
 from forum.services.speakers import SpeakerInput
 from forum.web.feeds import calendar_response
@@ -22,7 +23,7 @@ def _page(token: str, speaker, failed: tuple[int | None, str, object] | None = N
     event = speaker.event
     items = []
     for invitation in sorted(speaker.slot_links, key=lambda i: i.slot.start_utc):
-        if invitation.status.value == "revoked":
+        if invitation.status is SpeakerStatus.REVOKED:
             continue
         slot = invitation.slot
         local = timezones.local_naive(slot.start_utc, speaker.timezone)
@@ -42,14 +43,13 @@ def _page(token: str, speaker, failed: tuple[int | None, str, object] | None = N
             if invitation.proposed_start_utc else None,
             "answered": timezones.format_datetime(invitation.answered_at, speaker.timezone)
             if invitation.answered_at else None,
-            "google": calendar.google_link(speaker_mail.slot_entry(invitation)),
-            "outlook": calendar.outlook_link(speaker_mail.slot_entry(invitation)),
+            "links": entries.part_links(invitation),
         })
     profile = failed[2] if failed and failed[1] == "profile" else ProfileForm(data=asdict(speakers.as_input(speaker)))
-    feed = speaker_mail.page_url(token) + "calendar.ics"
+    feed = urls.shown("speaker.feed", token=token)
     html = render_template(
         "speaker/page.html", token=token, speaker=speaker, event=event, items=items, profile=profile,
-        answer_form=AnswerForm(), webcal=calendar.webcal(feed), feed_url=feed,
+        answer_form=AnswerForm(), webcal=urls.webcal(feed), feed_url=feed,
     )
     return private(make_response(html, status))
 
