@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Response, request
 
+from forum import timezones
 from forum.web import secret_links
 
 
@@ -18,7 +19,11 @@ def calendar_response(body: bytes, last_modified: datetime, filename: str | None
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.set_etag(hashlib.sha256(body).hexdigest())
-    response.last_modified = last_modified
+    # Last-Modified counts whole seconds: one from the current second could
+    # stay the same through a second change and turn it into a stale 304
+    # (RFC 9110 8.8.2.2), so it is sent only once that second has passed.
+    if last_modified <= timezones.now_utc() - timedelta(seconds=1):
+        response.last_modified = last_modified
     if private:
         secret_links.private(response)
     else:

@@ -110,6 +110,15 @@ def test_titles_stay_on_one_line(client, organiser, published):
 
 
 def test_conditional_get(client, published):
+    from datetime import timedelta
+
+    from forum import timezones
+
+    fresh = client.get("/events/feed/calendar.ics")
+    assert fresh.last_modified is None and fresh.headers["ETag"]  # changed this second: the ETag decides
+    hour_ago = timezones.now_utc() - timedelta(hours=1)
+    published.updated_at = releases.latest(published).created_at = hour_ago
+    releases.db.session.commit()
     first = client.get("/events/feed/calendar.ics")
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
     again = client.get("/events/feed/calendar.ics", headers={"If-None-Match": etag})
@@ -123,6 +132,7 @@ def test_conditional_get(client, published):
     releases.publish_changes(published, None)
     changed = client.get("/events/feed/calendar.ics", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag and b"Renamed" in changed.data
+    assert client.get("/events/feed/calendar.ics", headers={"If-Modified-Since": modified}).status_code == 200
 
 
 def test_unpublished_and_unknown_feeds_are_plain_404s(client, organiser, published):
