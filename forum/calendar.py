@@ -171,7 +171,8 @@ def feed(name: str, entries: list[Entry], zone: str, stamp: datetime, refresh: t
 
 
 def _utc_stamp(instant: datetime) -> str:
-    return timezones.to_utc(instant).strftime("%Y%m%dT%H%M%SZ")
+    """Google's compact UTC form, with the year always in four digits."""
+    return timezones.utc_isoformat(instant).replace("-", "").replace(":", "")
 
 
 def google_link(entry: Entry) -> str:
@@ -200,8 +201,3 @@ def outlook_link(entry: Entry) -> str:
         "location": entry.join_url or entry.location,
     }
     return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)
-
-
-def webcal(url: str) -> str:
-    """The subscribe form of an http(s) feed URL."""
-    return "webcal://" + url.split("://", 1)[-1]

@@ -226,6 +226,13 @@ def outside_event(event: Event, start: datetime, end: datetime, zone: str) -> st
     return f"That falls outside the event's hours, {hours}."
 
 
+def hours_warnings(event: Event) -> dict[int, str]:
+    """For the builder: slots outside the event's hours (allowed while the
+    agenda takes shape, but readers would see a session outside the event)."""
+    return {slot.id: problem for slot in event.slots
+            if (problem := outside_event(event, slot.start_utc, slot.end_utc, event.timezone))}
+
+
 def changed_at(event: Event) -> datetime:
     """When the event or any of its slots last changed: the feeds' Last-Modified and DTSTAMP."""
     latest = db.session.scalar(select(func.max(Slot.updated_at)).where(Slot.event_id == event.id))

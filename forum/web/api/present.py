@@ -1,9 +1,7 @@
 """Models as the API shows them: every instant in the asked zone and in UTC."""
 from __future__ import annotations
 
-from flask import url_for
-
-from forum import timezones
+from forum import timezones, urls
 from forum.services import registrations
 
 
@@ -21,7 +19,7 @@ def event_summary(event, zone: str) -> dict:
         "slug": event.slug, "title": event.title, "status": event.status.value,
         "timezone": event.timezone, "display_timezone": zone, "venue": event.venue,
         "livestream_url": event.livestream_url, "capacity": event.capacity,
-        "url": url_for("public.event_page", slug=event.slug, _external=True),
+        "url": urls.shown("public.event_page", slug=event.slug),
         **timed(event.start_utc, event.end_utc, zone),
     }
 

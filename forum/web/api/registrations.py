@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import jsonify
 from flask_smorest import Blueprint
 
-from forum import timezones
-from forum.services import events, invitations, registrations
+from forum import timezones, urls
+from forum.services import events, registrations
 from forum.services.registrations import RegistrationInput
 from forum.web.api.auth import require_organiser
 from forum.web.api.schemas import RegistrationIn, RegistrationListQuery, RegistrationOut, RegistrationPageOut
@@ -36,7 +36,7 @@ def register(payload: dict, slug: str):
         "event": slug,
     }
     if outcome.created:
-        body["manage_url"] = invitations.page_url(outcome.token)
+        body["manage_url"] = urls.shown("public.registration_page", token=outcome.token)
     return jsonify(body), 201 if outcome.created else 200
 
 

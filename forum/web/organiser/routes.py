@@ -86,7 +86,7 @@ def _render_builder(event, slot_form, shift_form=None, status=200, organiser_for
     warnings = planning.overlap_warnings(event.slots)
     return render_template(
         "organiser/builder.html", event=event, days=days, warnings=warnings,
-        speaker_warnings=speakers.slot_warnings(event),
+        speaker_warnings=speakers.slot_warnings(event), hours_warnings=agenda.hours_warnings(event),
         pending=releases.preview(event) if event.status is EventStatus.PUBLISHED else [],
         describe=invitations.describe_change,
         slot_form=slot_form, shift_form=shift_form, action_form=ActionForm(),
