@@ -219,13 +219,14 @@ def slot_entry(event: Event, slot, registration: Registration | None = None) -> 
     person's feed: the join link while their seat is confirmed, everything
     CANCELLED once it is not."""
     confirmed = registration is None or registration.status is RegistrationStatus.CONFIRMED
+    cancelled = not confirmed or event.status is EventStatus.CANCELLED
     return calendar.Entry(
         uid=slot.uid, sequence=sequence_of(event, slot, registration), start=slot.start_utc, end=slot.end_utc,
         summary=f"{slot.title} · {event.title}",
         description="\n".join(filter(None, [slot.speakers_text, slot.description])),
         location=event.venue, url=event_url(event),
-        join_url=event.join_url if registration is not None and confirmed else "",
-        cancelled=not confirmed or event.status is EventStatus.CANCELLED,
+        join_url=event.join_url if registration is not None and not cancelled else "",
+        cancelled=cancelled,
     )
 
 

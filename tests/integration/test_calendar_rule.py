@@ -200,7 +200,7 @@ def test_the_download_is_not_a_stale_304_after_the_event_moves(client, organiser
     event = open_event_for(organiser)
     _register(client, "toronto@example.org", "America/Toronto")
     mail.deliver_due()
-    token = calendars.received(smtp_server)["toronto@example.org"].registration_tokens.pop()
+    token = calendars.received(smtp_server)["toronto@example.org"].registration_tokens[-1]
     hour_ago = timezones.now_utc() - timedelta(hours=1)  # registered an hour before the move
     registration = Registration.query.one()
     registration.created_at = registration.status_changed_at = event.updated_at = hour_ago
