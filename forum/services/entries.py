@@ -273,14 +273,21 @@ def stamp_of(*instants: datetime | None) -> datetime:
 
 @dataclass(frozen=True)
 class Links:
-    google: str
-    outlook: str
+    google: str = ""
+    outlook: str = ""
     feed: str = ""  # the http(s) URL of the feed to subscribe to
     webcal: str = ""
 
 
-def links(entry: calendar.Entry, feed: str = "") -> Links:
-    return Links(calendar.google_link(entry), calendar.outlook_link(entry), feed, urls.webcal(feed) if feed else "")
+def links(entry: calendar.Entry | None, feed: str = "") -> Links:
+    """The links beside an entry (Google Calendar, Outlook.com) and a feed (webcal)."""
+    add = {"google": calendar.google_link(entry), "outlook": calendar.outlook_link(entry)} if entry else {}
+    return Links(**add, feed=feed, webcal=urls.webcal(feed) if feed else "")
+
+
+def feed_links(endpoint: str, token: str) -> Links:
+    """A personal feed's subscribe links, at the host the reader is on."""
+    return links(None, urls.shown(endpoint, token=token))
 
 
 def event_links(event: Event) -> Links:

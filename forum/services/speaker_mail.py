@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from forum import mail, planning, timezones, urls
-from forum.models import SlotSpeaker, Speaker
+from forum.models import EventStatus, SlotSpeaker, Speaker
 from forum.services import entries
 
 
@@ -68,7 +68,7 @@ def send_change(change: entries.Change, paragraph: str = "") -> None:
     if change.method == "CANCEL":
         subject, kind = f"Cancelled: {held.summary}", "speaker-cancel"
         if not paragraph:
-            paragraph = (f"We are sorry: “{event.title}” has been cancelled." if event.status.value == "cancelled"
+            paragraph = (f"We are sorry: “{event.title}” has been cancelled." if event.status is EventStatus.CANCELLED
                          else "This slot has been removed from the agenda." if invitation is None
                          else "You are no longer speaking in this slot.")
         paragraphs = [paragraph, "This message removes it from your calendar."]

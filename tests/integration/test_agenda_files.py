@@ -43,3 +43,21 @@ def test_builder_and_import_pages_link_both_exports(logged_in, event):
 def test_another_organisers_agenda_xlsx_is_404(logged_in, other_organiser):
     theirs = make_event(other_organiser, slug="theirs")
     assert logged_in.get(f"/organiser/events/{theirs.slug}/agenda.xlsx").status_code == 404
+
+
+def test_an_import_with_problems_keeps_the_text_to_fix_in_place(logged_in, event):
+    from forum.models import Slot
+
+    typed = "date,start,end,title,kind\n2026-05-06,16:00,16:10,Opening,opening\n2026-05-06,16:10,16:55,Panel,dance\n"
+    response = logged_in.post(f"/organiser/events/{event.slug}/import",
+                              data={"csv_text": typed, "timezone": "Asia/Taipei"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "“dance” is not a kind of slot" in html
+    assert "2026-05-06,16:10,16:55,Panel,dance\n</textarea>" in html  # the typing is kept, to fix in place
+    assert Slot.query.count() == 0
+    fixed = typed.replace("dance", "panel")
+    preview = logged_in.post(f"/organiser/events/{event.slug}/import", data={"csv_text": fixed, "timezone": "Asia/Taipei"})
+    assert preview.status_code == 200 and "Import 2 slot(s)" in preview.get_data(as_text=True)
+    done = logged_in.post(f"/organiser/events/{event.slug}/import",
+                          data={"csv_text": fixed, "timezone": "Asia/Taipei", "confirm": "y"})
+    assert done.status_code == 302 and Slot.query.count() == 2

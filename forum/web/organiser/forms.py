@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -51,7 +51,7 @@ class ShiftForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField("CSV file")
-    csv_text = HiddenField()
+    csv_text = TextAreaField("…or paste the CSV here (after a preview, fix the rows in place)")
     timezone = StringField("Time zone of the times in the file")
     confirm = BooleanField()
 

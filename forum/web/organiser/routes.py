@@ -7,9 +7,9 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from forum import planning, timezones, urls
+from forum import planning, timezones
 from forum.models import EventStatus
-from forum.services import accounts, agenda, events, feeds, invitations, releases, speakers
+from forum.services import accounts, agenda, entries, events, feeds, invitations, releases, speakers
 from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict, Invalid
 from forum.services.events import EventInput
@@ -223,7 +223,6 @@ def new_feed_link():
     form = ActionForm()
     link = None
     if form.validate_on_submit():
-        token = feeds.new_organiser_feed_link(current_user)
-        link = urls.webcal(urls.shown("public.organiser_feed", token=token))
+        link = entries.feed_links("public.organiser_feed", feeds.new_organiser_feed_link(current_user)).webcal
     return render_template("organiser/account.html", form=form, token=None, tokens=current_user.api_tokens,
                            feed_link=link)

@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from flask import flash, make_response, redirect, render_template, url_for
 
-from forum import planning, timezones, urls
+from forum import planning, timezones
 from forum.models import SpeakerStatus
 from forum.services import entries, feeds, speakers
 from forum.services.errors import Conflict, Invalid
@@ -46,10 +46,9 @@ def _page(token: str, speaker, failed: tuple[int | None, str, object] | None = N
             "links": entries.part_links(invitation),
         })
     profile = failed[2] if failed and failed[1] == "profile" else ProfileForm(data=asdict(speakers.as_input(speaker)))
-    feed = urls.shown("speaker.feed", token=token)
     html = render_template(
         "speaker/page.html", token=token, speaker=speaker, event=event, items=items, profile=profile,
-        answer_form=AnswerForm(), webcal=urls.webcal(feed), feed_url=feed,
+        answer_form=AnswerForm(), feed=entries.feed_links("speaker.feed", token),
     )
     return private(make_response(html, status))
 
