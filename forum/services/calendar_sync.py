@@ -9,6 +9,7 @@ link of an event reaching its confirmed speakers as well as its attendees.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.models import Event, HeldEntry, Registration, RegistrationStatus, Slot, SlotSpeaker
@@ -20,8 +21,10 @@ def sync_parts(event: Event) -> int:
     """Speakers' entries of the event: after slots or the event changed."""
     db.session.flush()
     parts = db.session.scalars(
-        select(SlotSpeaker).join(Slot).where(Slot.event_id == event.id).order_by(SlotSpeaker.id)).all()
-    changes = [change for part in parts if (change := entries.update_part(part)) is not None]
+        select(SlotSpeaker).join(Slot).where(Slot.event_id == event.id).order_by(SlotSpeaker.id)
+        .options(joinedload(SlotSpeaker.slot), joinedload(SlotSpeaker.speaker))).all()
+    known = entries.held_by_uid(event, entries.PART)
+    changes = [change for part in parts if (change := entries.update_part(part, known)) is not None]
     changes += entries.removed_parts(event)
     for change in changes:
         speaker_mail.send_change(change)
@@ -38,9 +41,10 @@ def sync_seats(event: Event) -> int:
         .where((Registration.status == RegistrationStatus.CONFIRMED) | Registration.id.in_(holders))
         .order_by(Registration.id)
     ).all()
+    known = entries.held_by_uid(event, entries.SEAT)
     sent = 0
     for registration in people:
-        change = entries.update_seat(registration)
+        change = entries.update_seat(registration, known)
         if change is not None:
             invitations.send_change(registration, new_link(registration), change)
             sent += 1
