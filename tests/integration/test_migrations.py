@@ -93,3 +93,63 @@ def test_events_published_before_releases_get_release_one(empty_database):
         db.session.remove()
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_calendars_already_sent_are_carried_into_held_entries(empty_database):
+    """An upgraded forum keeps telling people about what they hold: a confirmed
+    seat and a speaker's slot at the SEQUENCE the old formulas gave them, a
+    CANCEL that waited for the next release, and speaker links a newer e-mail
+    had ended work again."""
+    from flask_migrate import upgrade as migrate_to
+    from sqlalchemy import text
+
+    from forum.models import Event, HeldEntry, SpeakerLink
+    from forum.services import calendar_sync
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database, "MAIL_DIR": "/nonexistent"})
+    with app.app_context():
+        migrate_to(revision="0007_releases")
+        with db.engine.begin() as conn:
+            for statement in (
+                "INSERT INTO events (uid, slug, title, description, timezone, start_utc, end_utc, venue, "
+                "livestream_url, join_url, status, sequence, created_at, updated_at, approval_required, "
+                "published_at) VALUES ('e1', 'old', 'Old forum', '', 'Asia/Taipei', '2030-01-01 08:00:00', "
+                "'2030-01-01 10:00:00', '', '', 'https://meet.example.org/room', 'published', 2, "
+                "'2029-01-01 00:00:00', '2029-01-01 00:00:00', false, '2029-01-01 00:00:00')",
+                "INSERT INTO slots (uid, event_id, title, kind, start_utc, end_utc, track, description, "
+                "speakers_text, position, sequence) VALUES ('s1', 1, 'Talk', 'talk', '2030-01-01 08:00:00', "
+                "'2030-01-01 08:30:00', '', '', '', 0, 1)",
+                "INSERT INTO speakers (event_id, name, email, organisation, role_title, city, timezone, bio) "
+                "VALUES (1, 'Sita', 'sita@example.org', '', '', '', 'Asia/Kathmandu', '')",
+                "INSERT INTO slot_speakers (slot_id, speaker_id, role, status, position, uid, sequence, "
+                "decline_reason, proposal_note, reminders_sent, in_calendar) VALUES (1, 1, 'speaker', "
+                "'confirmed', 0, 'p1', 1, '', '', 0, true)",
+                "INSERT INTO registrations (uid, event_id, name, email, organisation, city, country, timezone, "
+                "language, consent, status, sequence, created_at) VALUES ('r1', 1, 'Ada', 'ada@example.org', "
+                "'', '', '', 'UTC', 'en', false, 'confirmed', 0, '2029-02-01 00:00:00')",
+                "INSERT INTO pending_cancellations (event_id, slot_uid, invitation_uid, sequence, name, email, "
+                "title, start_utc, end_utc, created_at) VALUES (1, 's0', 'p0', 5, 'Wim', 'wim@example.org', "
+                "'Deleted talk', '2030-01-01 09:00:00', '2030-01-01 09:30:00', '2029-03-01 00:00:00')",
+                "INSERT INTO speaker_links (speaker_id, token_hash, created_at, ended_at, end_reason) VALUES "
+                "(1, 'h1', '2029-01-01 00:00:00', '2029-01-02 00:00:00', 'replaced'), "
+                "(1, 'h2', '2029-01-01 00:00:00', '2029-01-03 00:00:00', 'revoked')",
+            ):
+                conn.execute(text(statement))
+        migrate_to()
+        held = {h.uid: h for h in HeldEntry.query.all()}
+        assert {uid: (h.kind, h.sequence, h.cancelled) for uid, h in held.items()} == {
+            "r1": ("seat", 2, False), "p1": ("part", 4, False), "p0": ("part", 4, False)}
+        assert held["p1"].summary == "Talk · Old forum" and held["p1"].join_url == "https://meet.example.org/room"
+        assert {link.token_hash: link.ended_at is None for link in SpeakerLink.query.all()} == {"h1": True, "h2": False}
+        assert calendar_sync.sync_parts(Event.query.one()) == 1  # the waiting CANCEL goes out now
+        assert (held["p0"].sequence, held["p0"].cancelled) == (5, True)
+        db.session.rollback()
+        db.session.remove()
+        downgrade(revision="0007_releases")  # with the data in place
+        with db.engine.begin() as conn:
+            assert conn.execute(text("SELECT in_calendar, sequence FROM slot_speakers")).one() == (True, 4)
+            for table in ("speaker_links", "registrations", "slot_speakers", "speakers", "slots", "releases",
+                          "pending_cancellations", "events"):
+                conn.execute(text(f"DELETE FROM {table}"))
+        downgrade(revision="base")
+        db.engine.dispose()
