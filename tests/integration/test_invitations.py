@@ -100,8 +100,8 @@ def test_the_body_shows_the_readers_time_first_and_the_event_time_beside(client,
     ("Europe/Amsterdam", 3, 10), ("Pacific/Auckland", 4, 8), ("Pacific/Auckland", 10, 8),
 ])
 def test_dst_zones_read_the_same_in_icalendar_and_vobject(client, organiser, smtp_server, zone, month, hour):
-    """The VTIMEZONE carries one RDATE line per change, so a parser that reads
-    only the first value of an RDATE still lands on the right instant."""
+    """The VTIMEZONE carries the zone's yearly RRULE (tests/unit/test_vtimezone.py
+    reads the instants from it alone); icalendar and vobject agree on them."""
     day = date(date.today().year + 1, month, 28 if month in (3, 10) else 15)
     start, end = datetime.combine(day, datetime.min.time()).replace(hour=hour), None
     end = start.replace(hour=hour + 2)
