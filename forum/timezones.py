@@ -118,6 +118,16 @@ def ambiguous_choices(local: datetime, zone_name: str) -> list[Choice]:
     return choices
 
 
+def fold_of(instant: datetime, zone_name: str) -> int | None:
+    """Which occurrence of its wall-clock time an instant is (0 or 1, as in
+    PEP 495), None when that time happens once: what an edit must carry to
+    keep a stored instant in a repeated hour."""
+    choices = ambiguous_choices(local_naive(instant, zone_name), zone_name)
+    if len(choices) < 2:
+        return None
+    return next(choice.fold for choice in choices if choice.utc == to_utc(instant))
+
+
 def to_zone(instant: datetime, zone_name: str) -> datetime:
     """The aware wall-clock datetime of a UTC instant in `zone_name`."""
     if instant.tzinfo is None:

@@ -36,6 +36,7 @@ def as_input(slot: Slot) -> SlotInput:
     return SlotInput(
         title=slot.title, kind=slot.kind.value, timezone=zone, track=slot.track,
         start=timezones.local_naive(slot.start_utc, zone), end=timezones.local_naive(slot.end_utc, zone),
+        start_fold=timezones.fold_of(slot.start_utc, zone), end_fold=timezones.fold_of(slot.end_utc, zone),
         description=slot.description, speakers_text=slot.speakers_text,
     )
 

@@ -54,6 +54,7 @@ def as_input(event: Event) -> EventInput:
     return EventInput(
         title=event.title, slug=event.slug, description=event.description, timezone=zone,
         start=timezones.local_naive(event.start_utc, zone), end=timezones.local_naive(event.end_utc, zone),
+        start_fold=timezones.fold_of(event.start_utc, zone), end_fold=timezones.fold_of(event.end_utc, zone),
         venue=event.venue, livestream_url=event.livestream_url, join_url=event.join_url,
         capacity=event.capacity, approval_required=event.approval_required,
         speaker_reminder_days=event.speaker_reminder_days, speaker_reminder_max=event.speaker_reminder_max,

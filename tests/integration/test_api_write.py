@@ -125,6 +125,21 @@ def test_an_ambiguous_time_names_its_fold_then_takes_it(client, bearer, kind, me
     assert accepted.get_json()[f"{field}_utc"] == f"{oracle:%Y-%m-%dT%H:%M:%SZ}"
 
 
+@pytest.mark.parametrize("kind", ["event", "slot"])
+def test_a_time_in_a_repeated_hour_keeps_its_instant_through_other_edits(client, bearer, kind):
+    event = client.post("/api/v1/events", json={**NEW_YORK, "start": TWICE, "start_fold": 1}, headers=bearer)
+    url = f"/api/v1/events/{event.get_json()['slug']}"
+    if kind == "slot":
+        slot = client.post(f"{url}/slots", json={**NIGHT_SLOT, "start": TWICE, "start_fold": 1}, headers=bearer)
+        url = f"{url}/slots/{slot.get_json()['id']}"
+    renamed = client.patch(url, json={"title": "Renamed"}, headers=bearer)
+    assert renamed.status_code == 200, renamed.get_json()
+    oracle = datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York")).astimezone(ZoneInfo("UTC"))
+    assert renamed.get_json()["start_utc"] == f"{oracle:%Y-%m-%dT%H:%M:%SZ}"
+    moved = client.patch(url, json={"start": TWICE}, headers=bearer)  # a time sent anew asks again
+    assert moved.status_code == 422 and "start_fold" in moved.get_json()["error"]["fields"]
+
+
 SPEAKER = {"name": "Wim de Vries", "email": "wim@utrecht.example.org"}
 
 

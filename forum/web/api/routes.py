@@ -102,6 +102,13 @@ def create_event(payload: dict):
     return _detail(event, True)
 
 
+def _patched(current, payload: dict):
+    """The stored input with the fields sent replaced. A stored time keeps
+    its fold (it may lie in a repeated hour); a time or zone sent anew does not."""
+    renewed = {f"{name}_fold": None for name in ("start", "end") if name in payload or "timezone" in payload}
+    return replace(current, **{**renewed, **payload})
+
+
 @blp.route("/events/<slug>", methods=["PATCH"])
 @blp.arguments(EventPatch)
 @blp.response(200, OrganiserEventOut)
@@ -109,7 +116,7 @@ def create_event(payload: dict):
 def update_event(payload: dict, slug: str):
     """Change some fields of an event; the others keep their values."""
     event = _own_event(slug)
-    events.update_event(event, replace(events.as_input(event), **payload))
+    events.update_event(event, _patched(events.as_input(event), payload))
     return _detail(event, True)
 
 
@@ -141,7 +148,7 @@ def add_slot(payload: dict, slug: str):
 def update_slot(payload: dict, slug: str, slot_id: int):
     event = _own_event(slug)
     slot = agenda.slot_of(event, slot_id)
-    agenda.update_slot(slot, replace(agenda.as_input(slot), **payload))
+    agenda.update_slot(slot, _patched(agenda.as_input(slot), payload))
     return _slot_detail(event, slot)
 
 
