@@ -95,16 +95,24 @@ class Change:
         return _shown_of(self.held).differences(self.before)
 
 
+def _locked(query):
+    """Held rows as they are now, locked until the commit (PostgreSQL), so
+    two changes at once take two SEQUENCE numbers, never the same one twice."""
+    return query.with_for_update().execution_options(populate_existing=True)
+
+
 def held_by_uid(event: Event, kind: str) -> dict[str, HeldEntry]:
     """Every entry of one kind the event's people hold, in one query (for `known`)."""
-    rows = db.session.scalars(select(HeldEntry).where(HeldEntry.event_id == event.id, HeldEntry.kind == kind))
+    rows = db.session.scalars(_locked(
+        select(HeldEntry).where(HeldEntry.event_id == event.id, HeldEntry.kind == kind).order_by(HeldEntry.id)))
     return {held.uid: held for held in rows}
 
 
 def _update(kind: str, uid: str, event: Event, name: str, email: str, shown: Shown | None,
             known: dict[str, HeldEntry] | None, **holder) -> Change | None:
     """`known`: the held entries already read (held_by_uid), to save a query per person."""
-    held = known.get(uid) if known is not None else db.session.scalar(select(HeldEntry).where(HeldEntry.uid == uid))
+    held = known.get(uid) if known is not None else db.session.scalar(
+        _locked(select(HeldEntry).where(HeldEntry.uid == uid)))
     if held is not None:
         held.name = name
     if shown is None:
