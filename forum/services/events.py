@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from forum import planning, timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Organiser, Slot, SlotSpeaker, event_organisers
-from forum.services import calendar_sync, registrations, releases
+from forum.services import calendar_sync, registrations, releases, speakers
 from forum.services.errors import Conflict, NotFound
 from forum.services.validation import Checker
 
@@ -233,6 +233,7 @@ def change_status(event: Event, action: str) -> Event:
         releases.release_first(event)
     if target is EventStatus.CANCELLED:
         event.sequence += 1
+        speakers.note_event_cancelled(event)
         calendar_sync.sync(event)  # everything sent before is withdrawn: seats and speakers' slots alike
     db.session.commit()
     return event

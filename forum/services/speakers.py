@@ -196,6 +196,13 @@ def revoke(invitation: SlotSpeaker) -> None:
     db.session.commit()
 
 
+def note_event_cancelled(event: Event) -> None:
+    """The board's history says why each open or confirmed invitation ended."""
+    for invitation in db.session.scalars(
+            select(SlotSpeaker).join(Slot).where(Slot.event_id == event.id, SlotSpeaker.status.in_(ACTIVE))):
+        _log(invitation, "event cancelled")
+
+
 def _tell(invitation: SlotSpeaker, why: str) -> None:
     """Mail the speaker's calendar entry for this slot if it changed, in words of the use case."""
     change = entries.update_part(invitation)

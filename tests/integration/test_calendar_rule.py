@@ -134,6 +134,7 @@ def test_a_cancelled_event_is_cancelled_in_the_speakers_feed_too(client, organis
     (entry,) = icalendar.Calendar.from_ical(client.get(f"/speakers/{token}/calendar.ics").data).walk("VEVENT")
     assert str(entry["STATUS"]) == "CANCELLED" and int(entry["SEQUENCE"]) == cancel.entry.sequence
     assert JOIN not in entry.to_ical().decode()
+    assert [e.action for e in sita.slot_links[0].log][-1] == "event cancelled"  # the board's history says why
 
 
 def test_a_new_join_link_reaches_confirmed_speakers(client, organiser, smtp_server):
