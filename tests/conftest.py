@@ -192,6 +192,22 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+def mailed_link(email: str, audience: str = "registrations") -> str:
+    """The token of the newest link to `audience` ("registrations" or
+    "speakers") mailed to `email`, read from the outbox as its owner would."""
+    import re
+    from email import message_from_bytes, policy
+
+    from forum.models import OutboxMessage
+
+    for row in OutboxMessage.query.filter_by(recipient=email).order_by(OutboxMessage.id.desc()):
+        text = message_from_bytes(row.message, policy=policy.default).get_body(("plain",)).get_content()
+        found = re.search(rf"/{audience}/([\w-]+)/", text)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no {audience} link was mailed to {email}")
+
+
 def calendar_part(message):
     """(METHOD, the one VEVENT) of a message's text/calendar part, or (None, None)."""
     import icalendar

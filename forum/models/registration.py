@@ -51,6 +51,7 @@ class Registration(db.Model):
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    link_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a repeat mails it once an hour at most
     reminded_day_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # never twice
     reminded_hour_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

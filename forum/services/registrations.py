@@ -21,6 +21,11 @@ from forum.services.tokens import hash_token, new_token
 from forum.services.validation import Checker
 
 LANGUAGES = {"en": "English", "zh-Hant": "繁體中文"}
+RELINK_AFTER = timedelta(hours=1)
+# The one answer to a registration, new or repeated: whoever typed the address learns nothing more.
+RECEIVED = ("Thank you: your registration is received. Where it stands (a seat, a place on the waitlist, "
+            "or a request the organisers approve) and the link to your own page are on their way to the "
+            "address you gave.")
 Status = RegistrationStatus
 
 
@@ -34,13 +39,6 @@ class RegistrationInput:
     timezone: str = ""
     language: str = "en"
     consent: bool = False
-
-
-@dataclass
-class Outcome:
-    registration: Registration
-    created: bool
-    token: str  # the new secret link: shown once, to whoever just registered
 
 
 def _checked(data: RegistrationInput, with_email: bool = True) -> dict:
@@ -146,13 +144,17 @@ def _seat_or_queue(event: Event, registration: Registration) -> None:
         _join_queue(registration)
 
 
-def register_attendee(event: Event, data: RegistrationInput) -> Outcome:
+def register_attendee(event: Event, data: RegistrationInput) -> Registration:
     """A seat if one is free, else the next place on the waitlist (or, when the
     organiser approves each registration, a pending request).
 
-    The same e-mail again gets its registration back with a fresh link by
-    e-mail, never a second seat; the database's unique index decides when
-    two such requests race. A cancelled registration is taken up again.
+    Whoever registers learns nothing but that the request was received: the
+    seat or place, and the link to the registration's page, go to the
+    address by e-mail. The same address again (any case or spacing) is
+    answered the same way, never gets a second seat, and its owner gets a
+    fresh link at most once an hour (RELINK_AFTER); the database's unique
+    index decides when two such requests race. A cancelled registration is
+    taken up again.
     """
     values = _checked(data)
     now = timezones.now_utc()
@@ -163,7 +165,10 @@ def register_attendee(event: Event, data: RegistrationInput) -> Outcome:
     lock_event(event)
     existing = _existing(event, values["email"])
     if existing is not None and existing.status is not Status.CANCELLED:
-        return _again(existing)  # even outside the window: a lost link must be recoverable
+        _again(existing, now)  # even outside the window: a lost link must be recoverable
+        if reason:
+            raise Conflict(reason)  # as a new address would hear
+        return existing
     if reason:
         raise Conflict(reason)
     registration = existing or Registration(event_id=event.id, event=event, email=values["email"])
@@ -182,21 +187,24 @@ def register_attendee(event: Event, data: RegistrationInput) -> Outcome:
         existing = _existing(event, values["email"])
         if existing is None:
             raise
-        return _again(existing)
+        _again(existing, now)
+        return existing
     _tell(registration, token)
     db.session.commit()
-    return Outcome(registration, created=True, token=token)
+    return registration
 
 
-def _again(registration: Registration) -> Outcome:
-    token = new_link(registration)
-    _tell(registration, token)
+def _again(registration: Registration, now: datetime) -> None:
+    """A known address registered again: its link once more, unless one went
+    out within the hour (registering in a loop must not flood a mailbox)."""
+    if registration.link_mailed_at is None or now - registration.link_mailed_at >= RELINK_AFTER:
+        _tell(registration)
     db.session.commit()
-    return Outcome(registration, created=False, token=token)
 
 
 def _tell(registration: Registration, token: str | None = None, promoted: bool = False) -> None:
     """Mail where the registration stands now, with a new link to its page."""
+    registration.link_mailed_at = timezones.now_utc()
     db.session.flush()
     rank = waitlist_rank(registration) if registration.status is Status.WAITLISTED else None
     invitations.send_status(registration, token or new_link(registration), promoted, rank)

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import jsonify
 from flask_smorest import Blueprint
 
-from forum import timezones, urls
+from forum import timezones
 from forum.services import events, registrations
 from forum.services.registrations import RegistrationInput
 from forum.web.api.auth import require_organiser
-from forum.web.api.schemas import RegistrationIn, RegistrationListQuery, RegistrationOut, RegistrationPageOut
+from forum.web.api.schemas import RegistrationIn, RegistrationListQuery, RegistrationPageOut, RegistrationReceivedOut
 from forum.web.limits import registration_limit
 
 blp = Blueprint("api_registrations", __name__, url_prefix="/api/v1", description="Registrations")
@@ -17,27 +17,20 @@ blp = Blueprint("api_registrations", __name__, url_prefix="/api/v1", description
 @blp.route("/events/<slug>/registrations", methods=["POST"])
 @registration_limit
 @blp.arguments(RegistrationIn)
-@blp.response(201, RegistrationOut)
-@blp.alt_response(200, schema=RegistrationOut, description="The same e-mail was already registered")
+@blp.response(202, RegistrationReceivedOut)
 @blp.alt_response(409, description="The event is cancelled, over, not published or not open yet")
 @blp.alt_response(429, description="Too many registrations from this address; see Retry-After")
 def register(payload: dict, slug: str):
-    """Take a seat, or a place on the waitlist when the event is full.
+    """Register for a seat, or a place on the waitlist when the event is full.
 
-    The same e-mail again (case and spaces ignored) returns the existing
-    registration with 200 and e-mails its link again: never a second seat,
-    and never the link to someone who merely knows the address.
+    The answer is the same for a new and a repeated address (case and
+    spaces ignored): where the registration stands, and the link to its
+    page, go to the address by e-mail, so knowing an address tells nothing
+    and gives no seat or join link. A repeated address never takes a second
+    seat; its owner gets a fresh link at most once an hour.
     """
-    outcome = registrations.register_attendee(events.public_event(slug), RegistrationInput(**payload))
-    registration = outcome.registration
-    body = {
-        "status": registration.status.value, "waitlist_position": registrations.waitlist_rank(registration),
-        "name": registration.name, "email": registration.email, "timezone": registration.timezone,
-        "event": slug,
-    }
-    if outcome.created:
-        body["manage_url"] = urls.shown("public.registration_page", token=outcome.token)
-    return jsonify(body), 201 if outcome.created else 200
+    registrations.register_attendee(events.public_event(slug), RegistrationInput(**payload))
+    return jsonify({"status": "received", "message": registrations.RECEIVED}), 202
 
 
 @blp.route("/events/<slug>/registrations", methods=["GET"])

@@ -177,16 +177,12 @@ WAITLIST_PLACE = {"description": "Place in the queue now when waitlisted (people
                                  "null otherwise"}
 
 
-class RegistrationOut(Schema):
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    waitlist_position = fields.Integer(allow_none=True, required=True, metadata=WAITLIST_PLACE)
-    name = fields.String(required=True)
-    email = fields.String(required=True)
-    timezone = fields.String(required=True)
-    event = fields.String(required=True, metadata={"description": "The event's slug"})
-    manage_url = fields.String(metadata={
-        "description": "The attendee's own page; only in the 201 answer to whoever registered. "
-                       "A repeated registration gets its link by e-mail instead."})
+class RegistrationReceivedOut(Schema):
+    """The same for a new and a repeated address: where the registration
+    stands, and its page's link, go to the address by e-mail."""
+
+    status = fields.String(required=True, validate=validate.Equal("received"))
+    message = fields.String(required=True)
 
 
 class RegistrationListQuery(Schema):

@@ -28,21 +28,13 @@ def register(slug: str):
     event = events.public_event(slug)
     form = RegistrationForm()
     try:
-        outcome = submit(form, lambda: registrations.register_attendee(event, to_input(form, RegistrationInput)))
+        received = submit(form, lambda: registrations.register_attendee(event, to_input(form, RegistrationInput)))
     except Conflict as error:
         return render_event_page(event, form, closed=error.message, status=409)
-    if outcome is None:
+    if received is None:
         return render_event_page(event, form, status=422)
-    if not outcome.created:
-        flash(f"{outcome.registration.email} is already registered for this event; we have e-mailed its "
-              "link again. Open it to see or change your registration.")
-        return redirect(url_for("public.event_page", slug=slug))
-    flash({
-        "confirmed": "You have a seat. Your invitation is on its way by e-mail.",
-        "waitlisted": "The event is full: you are on the waitlist. We have e-mailed you the details.",
-        "pending": "Thank you. The organisers approve each registration; we will e-mail you their answer.",
-    }[outcome.registration.status.value])
-    return private(redirect(url_for("public.registration_page", token=outcome.token)))
+    flash(registrations.RECEIVED)  # the same for a new and a known address; the page link goes by e-mail
+    return redirect(url_for("public.event_page", slug=slug))
 
 
 def _page(token: str, registration, details: DetailsForm | None = None, status: int = 200):
