@@ -7,18 +7,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.support import gunicorn
+from tests.support.gunicorn import BIN, ROOT
 from tests.support.pg import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent  # the venv running pytest holds flask and gunicorn too
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -59,39 +55,8 @@ def server(tmp_path_factory):
     }
     _run([str(BIN / "flask"), "db", "upgrade"], env)
     _run([str(BIN / "flask"), "demo", "--upcoming"], env)
-    log = tmp / "gunicorn.log"  # a file, not a pipe nobody reads: a full pipe would hang the server
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}", "--no-control-socket",
-             "wsgi:app"],
-            cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"{base}/healthz", process, log)
+    with gunicorn.serve(env, tmp / "gunicorn.log", workers=1, port=port) as base:
         yield Server(base, env, tmp / "mail")
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({process.returncode}):\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {seconds} s:\n{log.read_text(errors='replace')}")
 
 
 @pytest.fixture(scope="session")

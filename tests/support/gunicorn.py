@@ -1,0 +1,54 @@
+"""gunicorn serving this checkout on a free port of 127.0.0.1, as `make run`
+runs it, for the tests that need real worker processes."""
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.support.pg import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent  # the venv running pytest holds gunicorn too
+
+
+def _wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited ({process.returncode}):\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {seconds} s:\n{log.read_text(errors='replace')}")
+
+
+@contextlib.contextmanager
+def serve(env: dict, log: Path, workers: int = 2, port: int | None = None):
+    """The base URL while gunicorn runs with `env`; its output goes to `log`
+    (a file, not a pipe nobody reads: a full pipe would hang the server)."""
+    port = port or free_port()
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+             "--no-control-socket", "wsgi:app"],
+            cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(f"{base}/healthz", process, log)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
