@@ -24,11 +24,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Debian packages the suite drives for real: Chromium and PostgreSQL's server.
+# Debian packages the suite drives for real: Chromium, PostgreSQL's and Redis's servers.
 system-test-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -52,7 +53,7 @@ run: demo
 	@if [ -z "$$MAIL_SERVER" ]; then echo "  E-mail is written as .eml files under instance/mail/ (set MAIL_SERVER to send it)"; fi
 	@echo ""
 	@$(BIN)/flask outbox work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --no-control-socket --access-logfile - wsgi:app
+	$(BIN)/gunicorn -c python:forum.gunicorn_conf --workers 2 --bind $(HOST):$(PORT) --no-control-socket --access-logfile - wsgi:app
 
 test: install-dev system-test-deps
 	$(BIN)/python -m pytest

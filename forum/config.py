@@ -27,6 +27,12 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def rate_limit_storage(environ) -> str:
+    """Where rate limits are counted: Redis when REDIS_URL is set, so every
+    worker and host shares one count; else each process counts alone."""
+    return environ.get("RATELIMIT_STORAGE_URI") or environ.get("REDIS_URL") or "memory://"
+
+
 def from_environment(instance_path: Path) -> dict:
     database_url = os.environ.get(
         "DATABASE_URL", f"sqlite:///{instance_path / 'forum.sqlite3'}"
@@ -49,7 +55,11 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_DIR": os.environ.get("MAIL_DIR", ""),  # without MAIL_SERVER; default instance/mail
         # Per client address, on the registration form and API.
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute; 60 per hour"),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": rate_limit_storage(os.environ),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host
+        # are trusted (werkzeug's ProxyFix): without it, behind a proxy every
+        # visitor shares the proxy's address, and its one rate-limit budget.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -34,6 +34,15 @@ def _config(url: str, **extra) -> dict:
 
 
 @pytest.fixture(scope="session")
+def redis_server():
+    from tests.support.redis import RedisServer
+
+    server = RedisServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def radicale(tmp_path_factory):
     from tests.support.radicale import Radicale
 
@@ -86,11 +95,16 @@ def app(request, database_urls):
     app.backend = request.param
     with app.app_context():
         yield app
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+        wipe_database()
         db.engine.dispose()
+
+
+def wipe_database() -> None:
+    """Every row gone, the schema kept: the next test (or example) starts empty."""
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 @pytest.fixture

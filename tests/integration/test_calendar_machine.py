@@ -16,7 +16,7 @@ from forum.services import accounts, agenda, events, registrations, releases, sp
 from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.speakers import SpeakerInput
-from tests.conftest import future_wall, open_event_for
+from tests.conftest import future_wall, open_event_for, wipe_database
 from tests.support import calendars
 
 JOIN = "https://meet.example.org/"  # every join link the machine sets starts so
@@ -28,18 +28,11 @@ SPEAKERS = [SpeakerInput(name="Sita", email="sita@example.org", timezone="Asia/K
 REFUSED = (Conflict, Invalid, NotFound)
 
 
-def _wipe() -> None:
-    db.session.remove()
-    with db.engine.begin() as conn:
-        for table in reversed(db.metadata.sorted_tables):
-            conn.execute(table.delete())
-
-
 def test_random_changes_keep_every_calendar_in_line(app, client, smtp_server):
     class Calendars(RuleBasedStateMachine):
         def __init__(self):
             super().__init__()
-            _wipe()
+            wipe_database()
             smtp_server.received.clear()
             if smtp_server.controller is None:
                 smtp_server.start()

@@ -1,5 +1,6 @@
 """gunicorn serving this checkout on a free port of 127.0.0.1, as `make run`
-runs it, for the tests that need real worker processes."""
+runs it (with forum/gunicorn_conf.py), for the tests that need real worker
+processes."""
 from __future__ import annotations
 
 import contextlib
@@ -37,8 +38,8 @@ def serve(env: dict, log: Path, workers: int = 2, port: int | None = None):
     port = port or free_port()
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-             "--no-control-socket", "wsgi:app"],
+            [str(BIN / "gunicorn"), "-c", "python:forum.gunicorn_conf", "--workers", str(workers),
+             "--bind", f"127.0.0.1:{port}", "--no-control-socket", "wsgi:app"],
             cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
