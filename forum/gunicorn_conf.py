@@ -1,10 +1,36 @@
 """gunicorn settings for `make run` (`gunicorn -c python:forum.gunicorn_conf`):
-a warning when rate limits cannot hold across its workers."""
+an access log without secrets, and a warning when rate limits cannot hold
+across its workers."""
 from __future__ import annotations
 
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 from forum.config import rate_limit_storage
+
+# A secret link's token is the path segment after these; whoever reads the
+# log must not be able to open an attendee's page or a speaker's answers.
+SECRET_PATH = re.compile(r"(/(?:registrations|speakers|organisers)/)[^/?\s]+")
+
+
+def mask(text: str) -> str:
+    return SECRET_PATH.sub(r"\1[secret]", text)
+
+
+class MaskedLogger(Logger):
+    """gunicorn's access log with secret links' tokens replaced."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "f"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = mask(atoms[key])
+        return atoms
+
+
+logger_class = MaskedLogger
 
 
 def when_ready(server) -> None:

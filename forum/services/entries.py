@@ -245,12 +245,14 @@ def slot_entry(event: Event, slot, registration: Registration | None = None) -> 
     )
 
 
-def _description(held: HeldEntry, page: str = "") -> str:
+def _description(held: HeldEntry) -> str:
+    """What the entry says beside its facts. Never a personal link: calendars
+    sync to third parties, and add-to-calendar links pass through them."""
     if held.cancelled:
         return ""
     event = held.event
     if held.kind == SEAT:
-        return "\n\n".join(filter(None, [event.description, f"Your registration: {page}" if page else ""]))
+        return event.description
     slot = held.slot_speaker.slot if held.slot_speaker is not None else None
     return "\n\n".join(filter(None, [
         f"You speak as {held.role} at “{event.title}”.", JOIN_EARLY if held.join_url else "",
@@ -258,19 +260,19 @@ def _description(held: HeldEntry, page: str = "") -> str:
     ]))
 
 
-def held_entry(held: HeldEntry, page: str = "") -> calendar.Entry:
-    """A seat or part exactly as last mailed (`page`: the seat's own page, for its description)."""
+def held_entry(held: HeldEntry) -> calendar.Entry:
+    """A seat or part exactly as last mailed."""
     return calendar.Entry(
         uid=held.uid, sequence=held.sequence, start=held.start_utc, end=held.end_utc, summary=held.summary,
-        description=_description(held, page), location=held.location, url=event_url(held.event),
+        description=_description(held), location=held.location, url=event_url(held.event),
         join_url=held.join_url, cancelled=held.cancelled, stamp=held.sent_at, zone=held.zone,
     )
 
 
-def invitation(change: Change, page: str = "") -> mail.CalendarPart:
+def invitation(change: Change) -> mail.CalendarPart:
     """The iTIP message (RFC 5546) of a change: ORGANIZER us, ATTENDEE the holder only."""
     held = change.held
-    entry = held_entry(held, page)
+    entry = held_entry(held)
     entry.organizer = organizer(held.event)
     entry.attendees = [calendar.Person(held.name, held.email)]
     if held.kind == PART:
@@ -318,8 +320,7 @@ def seat_links(registration: Registration, token: str) -> Links | None:
     held = held_seat(registration)
     if held is None or held.cancelled:
         return None
-    page = urls.external("public.registration_page", token=token)
-    return links(held_entry(held, page), urls.shown("public.registration_feed", token=token))
+    return links(held_entry(held), urls.shown("public.registration_feed", token=token))
 
 
 def part_links(invitation: SlotSpeaker) -> Links | None:

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from forum import calendar, urls
+from forum import calendar
 from forum.extensions import db
 from forum.models import Event, EventStatus, Organiser, Registration, Speaker
 from forum.models import event_organisers
@@ -49,13 +49,13 @@ def registration_feed(registration: Registration) -> Feed:
     return Feed(calendar.feed(event.title, items, event.timezone, stamp), stamp)
 
 
-def registration_download(registration: Registration, token: str) -> Feed:
+def registration_download(registration: Registration) -> Feed:
     """The seat's entry as one .ics ("Apple / other"), as last mailed; nothing
     to download before the seat is confirmed."""
     held = entries.held_seat(registration)
     if held is None:
         raise NotFound("There is nothing to put in a calendar yet: the entry comes with a confirmed seat.")
-    entry = entries.held_entry(held, urls.external("public.registration_page", token=token))
+    entry = entries.held_entry(held)
     stamp = entries.stamp_of(held.sent_at, registration.event.updated_at)
     return Feed(calendar.single(entry, held.zone), stamp)
 

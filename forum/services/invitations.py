@@ -57,7 +57,7 @@ def _send(registration: Registration, token: str, kind: str, subject: str, parag
         registration.email, subject, kind, event.id, name=registration.name, paragraphs=paragraphs, rows=rows,
         action_url=page_url(token), action_label="Your registration (status, calendar, cancel)",
         footnote="This link is personal; do not forward it.",
-        calendar=entries.invitation(change, page_url(token)) if change else None,
+        calendar=entries.invitation(change) if change else None,
     )
 
 

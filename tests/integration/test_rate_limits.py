@@ -79,3 +79,17 @@ def test_behind_a_proxy_each_visitor_has_their_own_budget_only_when_trusted(data
         (event,) = listing.get_json()["events"]
         assert event["url"] == ("https://forum.example.org/events/open/" if trusted else "http://localhost/events/open/")
         wipe_database()
+
+
+def test_the_access_log_masks_secret_links(served_env, tmp_path):
+    log = tmp_path / "gunicorn.log"
+    token = "c2VjcmV0LXRva2VuLW9mLWFuLWF0dGVuZGVlLWxpbms"
+    with serve(served_env, log, workers=1, access_log=True) as base:
+        for path in (f"/registrations/{token}/", f"/speakers/{token}/calendar.ics", f"/organisers/{token}/calendar.ics"):
+            try:
+                urllib.request.urlopen(base + path, timeout=10).close()
+            except urllib.error.HTTPError as error:
+                assert error.code == 404
+    text = log.read_text()
+    assert token not in text
+    assert "GET /registrations/[secret]/ HTTP/1.1" in text and "/speakers/[secret]/calendar.ics" in text

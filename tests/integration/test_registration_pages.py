@@ -59,6 +59,13 @@ def test_register_from_the_page_then_see_the_seat(client, open_event):
     google = re.search(r'href="(https://calendar.google.com[^"]+)"', html).group(1)
     utc = start.astimezone(ZoneInfo("UTC"))
     assert f"dates={utc:%Y%m%dT%H%M%SZ}%2F" in google.replace("&amp;", "&")
+    outlook = re.search(r'href="(https://outlook.live.com[^"]+)"', html).group(1)
+    assert token not in google and token not in outlook  # a third party's logs never see the link
+    (row,) = OutboxMessage.query.all()
+    ics = next(p for p in message_from_bytes(row.message, policy=policy.default).walk()
+               if p.get_content_type() == "text/calendar").get_payload(decode=True).decode()
+    assert "/registrations/" not in ics  # calendars sync to third parties too
+    assert "/registrations/" not in client.get(f"/registrations/{token}/event.ics").get_data(as_text=True)
 
 
 def test_bad_form_input_keeps_the_typing_and_says_why(client, open_event):

@@ -32,14 +32,16 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 3
 
 
 @contextlib.contextmanager
-def serve(env: dict, log: Path, workers: int = 2, port: int | None = None):
-    """The base URL while gunicorn runs with `env`; its output goes to `log`
-    (a file, not a pipe nobody reads: a full pipe would hang the server)."""
+def serve(env: dict, log: Path, workers: int = 2, port: int | None = None, access_log: bool = False):
+    """The base URL while gunicorn runs with `env`; its output (with the access
+    log, as `make run` writes it, if asked) goes to `log` (a file, not a pipe
+    nobody reads: a full pipe would hang the server)."""
     port = port or free_port()
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "python:forum.gunicorn_conf", "--workers", str(workers),
-             "--bind", f"127.0.0.1:{port}", "--no-control-socket", "wsgi:app"],
+             "--bind", f"127.0.0.1:{port}", "--no-control-socket", *(["--access-logfile", "-"] if access_log else []),
+             "wsgi:app"],
             cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"

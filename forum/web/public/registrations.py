@@ -89,7 +89,7 @@ def cancel_registration(token: str):
 @bp.get("/registrations/<token>/event.ics")
 def registration_ics(token: str):
     registration = registrations.by_token(token)
-    download = feeds.registration_download(registration, token)
+    download = feeds.registration_download(registration)
     return calendar_response(download.body, download.changed_at, f"{registration.event.slug}.ics", private=True)
 
 
