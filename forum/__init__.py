@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_commands(app)
     configure_logger(app)
     return app
@@ -74,6 +75,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     from forum.web.errors import init_app
+
+    init_app(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from forum.web.headers import init_app
 
     init_app(app)
 

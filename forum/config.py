@@ -55,6 +55,8 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_DIR": os.environ.get("MAIL_DIR", ""),  # without MAIL_SERVER; default instance/mail
         # Per client address, on the registration form and API.
         "REGISTRATION_RATE_LIMIT": os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute; 60 per hour"),
+        # Failed log-ins, per client address and per e-mail address, each counted on its own.
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute; 20 per hour"),
         "RATELIMIT_STORAGE_URI": rate_limit_storage(os.environ),
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host
         # are trusted (werkzeug's ProxyFix): without it, behind a proxy every

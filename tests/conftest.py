@@ -30,7 +30,8 @@ def pg_cluster():
 
 def _config(url: str, **extra) -> dict:
     return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-            "BASE_URL": "http://localhost", "REGISTRATION_RATE_LIMIT": "100000 per minute", **extra}
+            "BASE_URL": "http://localhost", "REGISTRATION_RATE_LIMIT": "100000 per minute",
+            "LOGIN_RATE_LIMIT": "100000 per minute", **extra}
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,9 @@
 """Organiser accounts: creation, passwords and API tokens."""
 from __future__ import annotations
 
+import secrets
+from functools import cache
+
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -36,10 +39,21 @@ def find_organiser(email: str) -> Organiser | None:
     return db.session.scalar(select(Organiser).where(Organiser.email == normalise_email(email)))
 
 
+@cache
+def _unknown_address_hash() -> str:
+    """A hash made like an organiser's (same method and cost) that no password matches."""
+    return generate_password_hash(secrets.token_urlsafe(32))
+
+
 def authenticate(email: str, password: str) -> Organiser:
-    """The organiser with these credentials; one message for both failures."""
+    """The organiser with these credentials; one message for both failures.
+
+    An unknown address is checked against a hash of the same cost, so the time
+    an answer takes does not tell which addresses have accounts.
+    """
     organiser = find_organiser(email)
-    if organiser is None or not check_password_hash(organiser.password_hash, password or ""):
+    password_hash = organiser.password_hash if organiser else _unknown_address_hash()
+    if not check_password_hash(password_hash, password or "") or organiser is None:
         raise Invalid({"password": "E-mail or password is wrong."})
     return organiser
 

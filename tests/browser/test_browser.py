@@ -306,3 +306,53 @@ def test_organiser_sends_a_speaker_link_and_sees_the_confirmation(server, new_pa
 
     organiser.goto(board_url)
     assert organiser.locator("tr.status-invited").count() == 0
+
+
+CSP_REFUSAL = "Content Security Policy"
+
+
+def _csp_refusals(page) -> list[str]:
+    """Chromium reports everything the policy blocks as a console message naming it."""
+    refusals = []
+    page.on("console", lambda message: CSP_REFUSAL in message.text and refusals.append(message.text))
+    return refusals
+
+
+def _new_speaker_link(server, page) -> str:
+    """Re-send a confirmed speaker of the past demo their link and read it from the .eml.
+
+    The file is removed once read, so the walk-through above counts only its own mail.
+    """
+    from email import message_from_bytes, policy
+
+    before = set(server.mail_dir.glob("*.eml"))
+    page.goto(server + "/organiser/events/smart-tech-fighting-covid-19/speakers")
+    page.locator("tr.status-confirmed").first.get_by_role("button", name=re.compile("^Re-send")).click()
+    page.wait_for_selector("text=Invitation sent to")
+    (eml,) = [p for p in server.deliver_mail() if p not in before and "speaker-invitation" in p.name]
+    text = message_from_bytes(eml.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()
+    link = re.search(r"http://127\.0\.0\.1:\d+/speakers/[\w-]+/", text).group(0)
+    eml.unlink()
+    return link
+
+
+def test_pages_work_under_the_content_security_policy(server, new_page):
+    """The event page (timezone.js), the builder and the speaker page (city-zone.js) run
+    without a refusal; then an inline style proves that refusals would be heard."""
+    page = new_page(timezone_id="Europe/Amsterdam")
+    refusals = _csp_refusals(page)
+    page.goto(server + EVENT)
+    page.wait_for_selector('[data-zone-shown="Europe/Amsterdam"][data-zone-source="cookie"]')
+
+    _log_in_as_demo_organiser(page, server)
+    page.goto(server + "/organiser/events/smart-tech-fighting-covid-19/")
+    page.wait_for_selector("text=Add a slot")
+
+    page.goto(_new_speaker_link(server, page))
+    page.fill("input[name=city]", "Utrecht")
+    page.wait_for_selector("p.hint[aria-live=polite]:has-text('is in Europe/Amsterdam')")
+    assert refusals == []
+
+    with page.expect_console_message(lambda message: CSP_REFUSAL in message.text):
+        page.evaluate("document.body.setAttribute('style', 'color: red')")
+    assert len(refusals) == 1

@@ -1,18 +1,21 @@
 """Organiser log in and log out."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_limiter import RateLimitExceeded
 from flask_login import login_required, login_user, logout_user
 
-from forum.extensions import db
+from forum.extensions import db, limiter
 from forum.models import Organiser
 from forum.services import accounts
 from forum.services.errors import Invalid
 from forum.web.auth import bp
 from forum.web.auth.forms import LoginForm
 from forum.web.forms import show_errors
+from forum.web.limits import login_limit
 
 
 def load_user(user_id: str) -> Organiser | None:
@@ -27,6 +30,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limit
 def login():
     form = LoginForm()
     if form.validate_on_submit():
@@ -38,6 +42,16 @@ def login():
             login_user(organiser)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_log_ins(error: RateLimitExceeded):
+    """The log-in form again, with the typed address and how long to wait (also in Retry-After)."""
+    form = LoginForm()
+    minutes = max(1, round((limiter.current_limit.reset_at - time.time()) / 60))
+    form.form_errors.append(f"Too many failed log-ins for this address or from your network. "
+                            f"Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again.")
+    return render_template("auth/login.html", form=form), 429
 
 
 @bp.post("/logout")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -16,6 +16,7 @@ from forum.services.events import EventInput
 from forum.web.forms import status_of, submit, to_input
 from forum.web.organiser import bp
 from forum.web.organiser.forms import ActionForm, EventForm, ImportForm, OrganiserForm, ShiftForm, SlotForm
+from forum.web.secret_links import private
 
 
 def _event(slug: str, with_agenda: bool = False):
@@ -206,6 +207,13 @@ def export_agenda(slug: str, kind: str):
     )
 
 
+def _account_page(form, token: str | None = None, feed_link: str | None = None):
+    """Never stored by a browser or proxy: it may show a new token or feed link."""
+    page = render_template("organiser/account.html", form=form, token=token, tokens=current_user.api_tokens,
+                           feed_link=feed_link)
+    return private(make_response(page))
+
+
 @bp.route("/account", methods=["GET", "POST"])
 def account():
     """Create an API token; it is shown once, on this response only."""
@@ -213,8 +221,7 @@ def account():
     token = None
     if form.validate_on_submit():
         token = accounts.issue_api_token(current_user, request.form.get("label", "")[:100])
-    return render_template("organiser/account.html", form=form, token=token, tokens=current_user.api_tokens,
-                           feed_link=None)
+    return _account_page(form, token=token)
 
 
 @bp.post("/account/feed")
@@ -224,5 +231,4 @@ def new_feed_link():
     link = None
     if form.validate_on_submit():
         link = entries.feed_links("public.organiser_feed", feeds.new_organiser_feed_link(current_user)).webcal
-    return render_template("organiser/account.html", form=form, token=None, tokens=current_user.api_tokens,
-                           feed_link=link)
+    return _account_page(form, feed_link=link)
