@@ -51,6 +51,8 @@ def from_environment(instance_path: Path) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
+        # The server offers SMTPUTF8 (RFC 6531): only then are addresses like jörg@example.org accepted.
+        "MAIL_SMTPUTF8": _bool("MAIL_SMTPUTF8"),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "forum@localhost"),
         "MAIL_DIR": os.environ.get("MAIL_DIR", ""),  # without MAIL_SERVER; default instance/mail
         # Per client address, on the registration form and API.

@@ -4,6 +4,8 @@ never loses a message and never rolls back a registration.
 
 Each delivery locks one row (`FOR UPDATE SKIP LOCKED` on PostgreSQL), sends
 it and commits, so any number of workers can run without sending twice.
+Whatever one message does while being sent is recorded on that message, so
+no message can hold up the ones behind it.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
@@ -39,6 +42,38 @@ RETRY_DELAYS = [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)]
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 
 
+class Undeliverable(Exception):
+    """This message can never go out through this server: retrying cannot help."""
+
+
+def wire_address(address: str) -> str:
+    """`address` as it goes into To: and RCPT TO.
+
+    A non-ASCII domain has an ASCII (IDNA) form every server takes; a
+    non-ASCII local part has none and needs SMTPUTF8 (RFC 6531), so the result
+    is non-ASCII exactly when the message needs it. What is no address at all
+    goes unchanged: queuing never fails on it, the server answers for it.
+    """
+    try:
+        checked = validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        return address
+    return checked.ascii_email or checked.normalized
+
+
+def takes_smtputf8() -> bool:
+    """Whether mail can reach an address with a non-ASCII local part.
+
+    .eml files take any address; an SMTP server only when it offers SMTPUTF8,
+    which the MAIL_SMTPUTF8 setting declares. A setting rather than a probe:
+    web processes never talk to the mail server, and the worker checks the
+    server's EHLO before each such message anyway, so a wrong setting fails
+    those messages with the reason and never stops the others.
+    """
+    config = current_app.config
+    return not config["MAIL_SERVER"] or config["MAIL_SMTPUTF8"]
+
+
 def new_message(
     recipient: str, subject: str, text: str, html: str | None = None,
     calendar: bytes | None = None, method: str | None = None,
@@ -53,7 +88,7 @@ def new_message(
     sender = current_app.config["MAIL_FROM"]
     message = EmailMessage(policy=policy.SMTP)
     message["From"] = sender
-    message["To"] = recipient
+    message["To"] = wire_address(recipient)
     message["Subject"] = " ".join(subject.split())  # a header is one line, whatever a title holds
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
@@ -83,10 +118,16 @@ def send_notice(recipient: str, subject: str, kind: str, event_id: int | None, *
 
 def queue(message: EmailMessage, kind: str, event_id: int | None = None,
           calendar: CalendarPart | None = None) -> OutboxMessage:
-    """Add to the caller's transaction; nothing is sent until it commits."""
+    """Add to the caller's transaction; nothing is sent until it commits.
+
+    A recipient that needs SMTPUTF8 gets UTF-8 headers (RFC 6532): RFC 2047
+    encoded-words are not allowed inside an address, and only servers that
+    take UTF-8 headers can deliver to it anyway.
+    """
+    recipient = str(message["To"])
     row = OutboxMessage(
-        event_id=event_id, kind=kind, recipient=str(message["To"]), subject=str(message["Subject"])[:300],
-        message=message.as_bytes(policy=policy.SMTP),
+        event_id=event_id, kind=kind, recipient=recipient, subject=str(message["Subject"])[:300],
+        message=message.as_bytes(policy=policy.SMTP if recipient.isascii() else policy.SMTPUTF8),
         calendar_uid=calendar.uid if calendar else None, calendar_sequence=calendar.sequence if calendar else None,
     )
     db.session.add(row)
@@ -103,7 +144,15 @@ class SmtpTransport:
     def send(self, row: OutboxMessage) -> None:
         if self.connection is None:
             self.connection = self._connect()
-        self.connection.sendmail(self.config["MAIL_FROM"], [row.recipient], row.message)
+        recipient = wire_address(row.recipient)
+        options = []
+        if not recipient.isascii():
+            if not self.connection.has_extn("smtputf8"):
+                raise Undeliverable(
+                    f"{recipient} has non-ASCII characters before the @, which need SMTPUTF8 (RFC 6531); "
+                    f"the mail server {self.config['MAIL_SERVER']} does not offer it (see MAIL_SMTPUTF8)")
+            options.append("SMTPUTF8")
+        self.connection.sendmail(self.config["MAIL_FROM"], [recipient], row.message, mail_options=options)
 
     def _connect(self) -> smtplib.SMTP:
         connection = smtplib.SMTP(self.config["MAIL_SERVER"], self.config["MAIL_PORT"], timeout=30)
@@ -111,6 +160,7 @@ class SmtpTransport:
             connection.starttls()
         if self.config["MAIL_USERNAME"]:
             connection.login(self.config["MAIL_USERNAME"], self.config["MAIL_PASSWORD"])
+        connection.ehlo_or_helo_if_needed()  # its extensions, for has_extn
         return connection
 
     def drop(self) -> None:
@@ -183,7 +233,9 @@ def deliver_due(now: datetime | None = None) -> Delivery:
 
     A calendar message that a newer one for the same UID has replaced is
     not sent (SUPERSEDED): each person's messages for one entry arrive in
-    SEQUENCE order, whatever the retries did to the queue.
+    SEQUENCE order, whatever the retries did to the queue. A message that
+    fails, however, waits for its retry (or is FAILED when no retry can help)
+    and the pass goes on with the next.
     """
     now = now or timezones.now_utc()
     report = Delivery()
@@ -197,8 +249,8 @@ def deliver_due(now: datetime | None = None) -> Delivery:
                 continue
             try:
                 sender.send(row)
-            except (OSError, smtplib.SMTPException) as error:
-                sender.drop()
+            except Exception as error:  # a server's answer, bad data or a bug: this message's failure only
+                sender.drop()  # it may have left a transaction open
                 _record_failure(row, error, now)
                 report.failed += row.status is OutboxStatus.FAILED
                 report.retrying += row.status is OutboxStatus.WAITING
@@ -215,7 +267,7 @@ def deliver_due(now: datetime | None = None) -> Delivery:
 def _record_failure(row: OutboxMessage, error: Exception, now: datetime) -> None:
     row.attempts += 1
     row.last_error = f"{type(error).__name__}: {error}"[:2000]
-    if row.attempts >= MAX_ATTEMPTS:
+    if isinstance(error, Undeliverable) or row.attempts >= MAX_ATTEMPTS:
         row.status = OutboxStatus.FAILED
     else:
         row.next_attempt_at = now + RETRY_DELAYS[row.attempts - 1]

@@ -235,13 +235,15 @@ def calendar_part(message):
 
 
 class SmtpServer:
-    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives;
+    with `smtputf8`, it offers SMTPUTF8 (RFC 6531) and takes non-ASCII addresses."""
 
-    def __init__(self):
+    def __init__(self, smtputf8: bool = False):
         from tests.support.pg import free_port
 
         self.received = []
         self.port = free_port()
+        self.smtputf8 = smtputf8
         self.controller = None
 
     async def handle_DATA(self, server, session, envelope):
@@ -252,7 +254,7 @@ class SmtpServer:
         """Start (or restart, on the same port, keeping what it received)."""
         from aiosmtpd.controller import Controller
 
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=self.smtputf8)
         self.controller.start()
         return self
 
@@ -267,9 +269,20 @@ class SmtpServer:
         return [message_from_bytes(e.original_content, policy=policy.default) for e in self.received]
 
 
-@pytest.fixture
-def smtp_server(app):
-    server = SmtpServer().start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="forum@example.org")
+def _serving(app, server: SmtpServer, **config):
+    server.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="forum@example.org", **config)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A server without SMTPUTF8, as many are."""
+    yield from _serving(app, SmtpServer())
+
+
+@pytest.fixture
+def smtputf8_server(app):
+    """A server that offers SMTPUTF8, and the setting that tells the app so."""
+    yield from _serving(app, SmtpServer(smtputf8=True), MAIL_SMTPUTF8=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 
-from forum import timezones
+from forum import mail, timezones
 from forum.services.errors import Invalid
 
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -42,12 +42,23 @@ class Checker:
         return value
 
     def email(self, field: str, value: str | None) -> str:
+        """An address the outbox can deliver to, stored as it goes out (a non-ASCII
+        domain in punycode): one person is one address however it was typed, and
+        To:, RCPT TO and the calendar's mailto: agree."""
         value = self.text(field, value, 254)
         if value and field not in self.errors:
             try:
                 validate_email(value, check_deliverability=False)
             except EmailNotValidError as error:
                 self.fail(field, f"“{value}” is not an e-mail address: {error}")
+            else:
+                address = mail.wire_address(value)
+                if not address.isascii() and not mail.takes_smtputf8():
+                    local = address.rpartition("@")[0]
+                    letters = ", ".join(f"“{c}”" for c in dict.fromkeys(local) if not c.isascii())
+                    self.fail(field, f"Our mail server cannot deliver to an address with {letters} before the @, "
+                                     f"as in “{value}”; please give another address.")
+                value = address
         return value.lower()
 
     def zone(self, field: str, value: str | None) -> str | None:
