@@ -315,7 +315,12 @@ def work(interval: float, once: bool, log=print, daily=(), every_pass=()) -> Non
             jobs += daily
             last_daily = time.monotonic()
         for job in jobs:
-            done = job()
+            try:
+                done = job()
+            except Exception as error:  # a failing job must not stop the mail behind it
+                db.session.rollback()
+                log(f"{job.__module__}.{job.__name__} failed: {type(error).__name__}: {error}")
+                continue
             if done:
                 log(f"{job.__module__}.{job.__name__}: {done}")
         report = deliver_due()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum.extensions import db
+from forum.mail import wire_address
 from forum.models import ApiToken, Organiser
 from forum.services.errors import Invalid
 from forum.services.tokens import hash_token, new_token
@@ -17,7 +18,8 @@ MIN_PASSWORD_LENGTH = 8
 
 
 def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
+    """As addresses are stored (forum.mail.wire_address): either spelling of a domain finds the account."""
+    return wire_address((email or "").strip()).lower()
 
 
 def create_organiser(email: str, password: str, name: str = "") -> Organiser:

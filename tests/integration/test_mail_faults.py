@@ -93,11 +93,11 @@ def test_a_non_ascii_local_part_goes_out_with_smtputf8_when_the_server_offers_it
 
 
 def test_a_non_ascii_domain_goes_out_as_punycode_to_any_server(client, open_event, smtp_server):
-    assert _register(client, "x@bücher.example").status_code == 201
-    assert _register(client, "X@xn--bcher-kva.example").status_code == 200  # the same address
-    assert Registration.query.one().email == "x@xn--bcher-kva.example"
-    assert mail.deliver_due().sent == 2
-    assert [e.rcpt_tos for e in smtp_server.received] == [["x@xn--bcher-kva.example"]] * 2
+    assert _register(client, "x@bücher.example").status_code == 202
+    assert _register(client, "X@xn--bcher-kva.example").status_code == 202
+    assert Registration.query.one().email == "x@xn--bcher-kva.example"  # the same address, one seat
+    assert mail.deliver_due().sent == 1  # its link went out a moment ago
+    assert [e.rcpt_tos for e in smtp_server.received] == [["x@xn--bcher-kva.example"]]
     assert {m["To"] for m in smtp_server.messages()} == {"x@xn--bcher-kva.example"}
 
 
@@ -131,7 +131,7 @@ def test_the_registration_form_says_why_and_keeps_the_typing(client, open_event,
 
 
 def test_with_mail_smtputf8_on_such_an_address_registers_and_is_delivered(client, open_event, smtputf8_server):
-    assert _register(client, "jörg@example.org").status_code == 201
+    assert _register(client, "jörg@example.org").status_code == 202
     assert mail.deliver_due().sent == 1
     assert smtputf8_server.received[0].rcpt_tos == ["jörg@example.org"]
 
@@ -142,10 +142,30 @@ def test_with_mail_smtputf8_on_such_an_address_registers_and_is_delivered(client
 ])
 def test_an_eml_file_carries_the_address_itself(app, client, open_event, tmp_path, typed, header):
     app.config.update(MAIL_SERVER="", MAIL_DIR=str(tmp_path))
-    assert _register(client, typed).status_code == 201
+    assert _register(client, typed).status_code == 202
     assert mail.deliver_due().sent == 1
     (path,) = tmp_path.glob("*.eml")
     raw = path.read_bytes()
     (to_line,) = [line for line in raw.decode().split("\r\n") if line.startswith("To:")]
     assert to_line == header
     assert message_from_bytes(raw, policy=policy.default)["To"] == header[4:]
+
+
+def test_a_failing_job_does_not_stop_the_mail_behind_it(app, smtp_server):
+    _queue_to("ada@example.org")
+    said = []
+
+    def broken():
+        raise RuntimeError("a bug in a daily job")
+
+    mail.work(interval=0, once=True, log=said.append, daily=[broken])
+    assert any("broken failed: RuntimeError: a bug in a daily job" in line for line in said)
+    assert _row("ada@example.org").status is OutboxStatus.SENT
+
+
+def test_an_organiser_with_a_non_ascii_domain_logs_in_with_either_spelling(app, client):
+    accounts.create_organiser("ana@bücher.example", "correct horse")
+    for typed in ("ana@bücher.example", " ANA@xn--bcher-kva.example "):
+        response = client.post("/login", data={"email": typed, "password": "correct horse"})
+        assert response.status_code == 302, typed
+        client.post("/logout")

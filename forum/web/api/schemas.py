@@ -161,9 +161,14 @@ class OrganiserEventOut(EventOut):
     join_url = fields.String(required=True, metadata={"description": "Private; shown only to the event's organisers"})
 
 
+EMAIL = ("Trimmed and lower-cased; a non-ASCII domain is stored and sent in its ASCII (punycode) form. "
+         "Non-ASCII characters before the @ need a mail server with SMTPUTF8 (setting MAIL_SMTPUTF8), "
+         "else the answer is a 422 on `email`.")
+
+
 class RegistrationIn(Schema):
     name = fields.String(required=True, metadata={"example": "Ada Lovelace"})
-    email = fields.String(required=True, metadata={"example": "ada@example.org"})
+    email = fields.String(required=True, metadata={"example": "ada@example.org", "description": EMAIL})
     organisation = fields.String()
     city = fields.String()
     country = fields.String()
@@ -218,7 +223,7 @@ class RegistrationPageOut(Schema):
 
 class SpeakerIn(Schema):
     name = fields.String(required=True, metadata={"example": "Wim de Vries"})
-    email = fields.String(required=True, metadata={"example": "wim@utrecht.example.org"})
+    email = fields.String(required=True, metadata={"example": "wim@utrecht.example.org", "description": EMAIL})
     organisation = fields.String()
     role_title = fields.String(metadata={"description": "e.g. Alderman"})
     city = fields.String()
