@@ -63,6 +63,31 @@ class AmbiguousLocalTime(TimezoneError):
         )
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+
+
+class DateOutOfRange(TimezoneError):
+    """A wall-clock date outside the years forums are planned in."""
+
+    def __init__(self, local: datetime):
+        self.local = local
+        super().__init__(
+            f"{local.date().isoformat()} is outside the dates an event can have; "
+            f"pick a date from {FIRST_YEAR} to {LAST_YEAR}."
+        )
+
+
+def check_plannable(local: datetime) -> None:
+    """Refuse a typed date outside FIRST_YEAR..LAST_YEAR.
+
+    The tz database is reliable only from 1970, and the centuries kept
+    clear of datetime's own limits (years 1 and 9999) let every zone show
+    any accepted instant: 9999-12-31 seen in Asia/Taipei would overflow.
+    """
+    if not FIRST_YEAR <= local.year <= LAST_YEAR:
+        raise DateOutOfRange(local)
+
+
 def is_valid_zone(name: str | None) -> bool:
     return bool(name) and name in pytz.all_timezones_set
 

@@ -16,7 +16,7 @@ from forum import timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Registration, RegistrationLink, RegistrationStatus
 from forum.services import invitations
-from forum.services.errors import Conflict, Invalid, NotFound
+from forum.services.errors import Conflict, NotFound
 from forum.services.tokens import hash_token, new_token
 from forum.services.validation import Checker
 
@@ -386,14 +386,21 @@ def counts(event: Event) -> Counts:
 
 def listing(event: Event, query: str = "", status: str = "", page: int = 1, per_page: int | None = None):
     """Registrations matching a search in name, e-mail, organisation, city or
-    country, and a status; oldest first. Returns (rows, total)."""
+    country, and a status; oldest first. Returns (rows, total).
+
+    A page past the last is empty without asking the database: its offset
+    could exceed the integers the database takes.
+    """
+    check = Checker()
+    query = check.text("q", query, 200, required=False)
+    if status and status not in {s.value for s in Status}:
+        check.fail("status", f"“{status}” is not a status; use one of: {', '.join(s.value for s in Status)}.")
+    check.raise_if_any()
     conditions = [Registration.event_id == event.id]
     if status:
-        if status not in {s.value for s in Status}:
-            raise Invalid({"status": f"“{status}” is not a status; use one of: {', '.join(s.value for s in Status)}."})
         conditions.append(Registration.status == Status(status))
-    if query.strip():
-        pattern = f"%{query.strip().lower()}%"
+    if query:
+        pattern = f"%{query.lower()}%"
         conditions.append(or_(*(
             func.lower(column).like(pattern)
             for column in (Registration.name, Registration.email, Registration.organisation,
@@ -402,6 +409,8 @@ def listing(event: Event, query: str = "", status: str = "", page: int = 1, per_
     total = db.session.scalar(select(func.count()).where(*conditions))
     rows = select(Registration).where(*conditions).order_by(Registration.created_at, Registration.id)
     if per_page:
+        if (page - 1) * per_page >= total:
+            return [], total
         rows = rows.limit(per_page).offset((page - 1) * per_page)
     return db.session.scalars(rows).all(), total
 

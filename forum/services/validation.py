@@ -10,6 +10,14 @@ from forum import mail, timezones
 from forum.services.errors import Invalid
 
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+UNFIT_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _unfit_message(character: str) -> str:
+    code = f"U+{ord(character):04X}"
+    if "\ud800" <= character <= "\udfff":
+        return f"This holds {code}, half of a character (a lone surrogate), which cannot be stored; remove it."
+    return f"This holds {code}, an invisible control character, which cannot be kept; remove it."
 
 
 class Checker:
@@ -21,19 +29,33 @@ class Checker:
         self.errors.setdefault(field, message)
 
     def text(self, field: str, value: str | None, max_length: int, required: bool = True) -> str:
+        """Text to store, with surrounding whitespace stripped (as str.strip() counts it).
+
+        Refused: a lone surrogate (half of a UTF-16 pair, which no UTF-8
+        database can store) and control characters other than tab, LF and CR
+        (PostgreSQL refuses NUL; the rest are invisible, and calendar files
+        may not carry them).
+        """
         value = (value or "").strip()
+        unfit = UNFIT_RE.search(value)
         if required and not value:
             self.fail(field, "This field is required.")
+        elif unfit:
+            self.fail(field, _unfit_message(unfit.group()))
         elif len(value) > max_length:
             self.fail(field, f"Keep it to {max_length} characters (this has {len(value)}).")
         return value
 
     def line(self, field: str, value: str | None, max_length: int, required: bool = True) -> str:
-        """A title or a name: one line, since it ends up in e-mail subjects and calendar summaries."""
-        value = self.text(field, value, max_length, required)
-        if any(c in value for c in "\r\n\t\v\f\x00"):
+        """A title or a name: one line, since it ends up in e-mail subjects and calendar summaries.
+
+        A line ends wherever str.splitlines() ends one (CR, LF, VT, FF, the
+        file separators, NEL, U+2028, U+2029); a tab is refused too.
+        """
+        stripped = (value or "").strip()
+        if "\t" in stripped or len(stripped.splitlines()) > 1:
             self.fail(field, "Keep it on one line.")
-        return value
+        return self.text(field, value, max_length, required)
 
     def url(self, field: str, value: str | None, max_length: int = 500) -> str:
         value = self.text(field, value, max_length, required=False)
@@ -76,10 +98,9 @@ class Checker:
         if local is None:
             self.fail(field, "Enter a date and time.")
             return None
-        if zone is None:
-            return None
         try:
-            return timezones.localize(local, zone, fold)
+            timezones.check_plannable(local)
+            return None if zone is None else timezones.localize(local, zone, fold)
         except timezones.AmbiguousLocalTime as error:
             self.fail(field, str(error))
             self.choices[field] = error.choices

@@ -61,9 +61,15 @@ def show_errors(form, error: Invalid) -> None:
             fold.choices = [SelectChoice(str(c.fold), c.label) for c in choices]
 
 
-def to_input(form, input_class):
-    """The use case's input dataclass from the form fields of the same names."""
-    return input_class(**{f.name: form[f.name].data for f in dataclasses.fields(input_class) if f.name in form})
+def to_input(form, input_class, current=None):
+    """The use case's input dataclass from the form fields of the same names.
+
+    A field the form does not show keeps its value in `current` (the stored
+    input, when editing), else the dataclass default: a form without a box
+    for it must not reset it.
+    """
+    typed = {f.name: form[f.name].data for f in dataclasses.fields(input_class) if f.name in form}
+    return input_class(**typed) if current is None else dataclasses.replace(current, **typed)
 
 
 def uploaded(field) -> bytes | None:

@@ -93,6 +93,17 @@ class WallClock(fields.Field):
             raise ValidationError(str(error)) from None
 
 
+class WholeNumber(fields.Integer):
+    """An integer that refuses 1.5 rather than cutting it to 1 (2.0 and "2" still count as 2)."""
+
+    default_error_messages = {"fraction": "{input} is not a whole number."}
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("fraction", input=value)
+        return super()._validated(value)
+
+
 WALL_CLOCK = {"type": "string", "example": "2026-05-06T16:00",
               "description": "Wall-clock time without offset, in `timezone` (default: the event's zone)"}
 FOLD = {"description": "Which instant an ambiguous wall-clock time means: 0 the first, 1 the second"}
@@ -104,8 +115,8 @@ class WallClockRange(Schema):
     timezone = fields.String(metadata={"description": "Zone of start and end", "example": "Asia/Taipei"})
     start = WallClock(metadata=WALL_CLOCK)
     end = WallClock(metadata=WALL_CLOCK)
-    start_fold = fields.Integer(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
-    end_fold = fields.Integer(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
+    start_fold = WholeNumber(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
+    end_fold = WholeNumber(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
 
 
 class EventPatch(WallClockRange):
@@ -117,16 +128,16 @@ class EventPatch(WallClockRange):
     venue = fields.String()
     livestream_url = fields.String()
     join_url = fields.String()
-    capacity = fields.Integer(allow_none=True)
+    capacity = WholeNumber(allow_none=True)
     registration_opens = WallClock(allow_none=True, metadata={
         **WALL_CLOCK, "description": "Local time in `timezone` when registration opens; null: when published"})
     registration_closes = WallClock(allow_none=True, metadata={
         **WALL_CLOCK, "description": "Local time in `timezone` when registration closes; null: when the event ends"})
     approval_required = fields.Boolean(metadata={"description": "Organisers approve each registration"})
-    speaker_reminder_days = fields.Integer(validate=validate.Range(min=1, max=60),
-                                           metadata={"description": "Remind speakers after this many days (3)"})
-    speaker_reminder_max = fields.Integer(validate=validate.Range(min=0, max=10),
-                                          metadata={"description": "At most this many reminders (2)"})
+    speaker_reminder_days = WholeNumber(validate=validate.Range(min=1, max=60),
+                                        metadata={"description": "Remind speakers after this many days (3)"})
+    speaker_reminder_max = WholeNumber(validate=validate.Range(min=0, max=10),
+                                       metadata={"description": "At most this many reminders (2)"})
     show_unconfirmed_speakers = fields.Boolean(metadata={"description": "Public pages list them as to be confirmed"})
     speaker_edits_locked = fields.Boolean(metadata={"description": "Speakers cannot edit their details or talk"})
     remind_day_before = fields.Boolean(metadata={"description": "Remind confirmed attendees a day before (true)"})
@@ -245,7 +256,7 @@ class SpeakerProfileOut(Schema):
 
 
 class AssignIn(Schema):
-    speaker_id = fields.Integer(required=True)
+    speaker_id = WholeNumber(required=True)
     role = fields.String(load_default="speaker", validate=validate.OneOf(["speaker", "panelist", "moderator", "host"]))
     send = fields.Boolean(load_default=True, metadata={"description": "E-mail the invitation now (default true)"})
 

@@ -2,7 +2,7 @@
 confirmed attendees, and the state of the event's e-mail."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forum import mail, spreadsheets
@@ -28,7 +28,7 @@ def registrations_page(slug: str):
         rows, total = registrations.listing(event, query, status, page, PER_PAGE)
         error = None
     except Invalid as problem:
-        rows, total, error = [], 0, problem.fields["status"]
+        rows, total, error = [], 0, " ".join(problem.fields.values())
     return render_template(
         "organiser/registrations.html", event=event, rows=rows, total=total, page=page, per_page=PER_PAGE,
         query=query, status=status, error=error, counts=registrations.counts(event),
@@ -42,6 +42,7 @@ def registrations_page(slug: str):
 def registration_action(slug: str, registration_id: int, action: str):
     event = events.organiser_event(current_user, slug)
     registration = registrations.registration_of(event, registration_id)
+    back = _back_to_list(slug)
     if not ActionForm().validate_on_submit():
         flash("The form expired; try again.", "error")
     else:
@@ -52,7 +53,17 @@ def registration_action(slug: str, registration_id: int, action: str):
             flash(f"{registration.name} {done}; they have been e-mailed.{note}")
         except Conflict as error:
             flash(error.message, "error")
-    return redirect(url_for("organiser.registrations_page", slug=slug, **request.args))
+    return redirect(back)
+
+
+def _back_to_list(slug: str) -> str:
+    """The list as it was filtered, worked out before the action runs: a
+    request whose way back cannot be built must change nothing."""
+    unexpected = sorted(set(request.args) - {"q", "status"})
+    if unexpected:
+        abort(400, description=f"Unexpected parameter(s): {', '.join(unexpected)}. Nothing was changed.")
+    query, status = _filters()
+    return url_for("organiser.registrations_page", slug=slug, q=query or None, status=status or None)
 
 
 @bp.get("/events/<slug>/registrations.<any(csv, xlsx):kind>")

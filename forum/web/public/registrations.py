@@ -63,7 +63,8 @@ def registration_page(token: str):
 def update_registration(token: str):
     registration = registrations.by_token(token)
     form = DetailsForm()
-    if submit(form, lambda: registrations.update_details(registration, to_input(form, RegistrationInput))):
+    stored = registrations.as_input(registration)  # what the form has no box for stays as it is
+    if submit(form, lambda: registrations.update_details(registration, to_input(form, RegistrationInput, stored))):
         flash("Your details are saved.")
         return private(redirect(url_for("public.registration_page", token=token)))
     return _page(token, registration, form, 422)
