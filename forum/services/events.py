@@ -78,9 +78,10 @@ def slugify(text: str) -> str:
 def _free_slug(base: str, exclude_id: int | None) -> str:
     """`base`, or `base-2`, `base-3`... whichever no other event uses."""
     base = base or "event"
+    stem = base[: SLUG_MAX - 8]  # what every candidate starts with, shortened to make room for "-n"
     taken = set(
         db.session.scalars(
-            select(Event.slug).where(Event.slug.like(f"{base}%"), Event.id != (exclude_id or 0))
+            select(Event.slug).where(Event.slug.like(f"{stem}%"), Event.id != (exclude_id or 0))
         )
     )
     candidate, n = base, 2

@@ -442,3 +442,22 @@ def test_event_api_stores_any_text_exactly_or_says_why(client, bearer, texts):
         assert {name: body[name] for name in sent} == {name: value.strip() for name, value in sent.items()}
     else:
         assert set(_error(response)["fields"]) <= set(sent) and Event.query.count() == before
+
+
+def test_ids_too_large_for_the_database_are_404s(logged_in, organiser):
+    from forum.services import accounts
+
+    event = open_event_for(organiser, slug="big")
+    bearer = {"Authorization": f"Bearer {accounts.issue_api_token(organiser)}"}
+    huge = 10**20
+    assert logged_in.get(f"/organiser/events/{event.slug}/slots/{huge}/edit").status_code == 404
+    assert logged_in.post(f"/organiser/events/{event.slug}/registrations/{huge}/remove").status_code == 404
+    assert logged_in.patch(f"/api/v1/events/{event.slug}/slots/{2**31}", json={"title": "x"},
+                           headers=bearer).status_code == 404
+    assert logged_in.get(f"/organiser/events/{event.slug}/slots/{2**31 - 1}/edit").status_code == 404  # no such slot
+
+
+def test_long_titles_give_each_event_its_own_address(organiser):
+    title = "Smart City Forum on fighting the pandemic with technology " * 3
+    slugs = [make_event(organiser, title=title).slug for _ in range(4)]
+    assert len(set(slugs)) == 4 and all(len(s) <= 80 for s in slugs)
