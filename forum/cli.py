@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from forum import mail
 from forum.services import accounts, demo, registrations, speakers
-from forum.services.errors import Invalid
+from forum.services.errors import Invalid, ServiceError
 
 organiser_cli = AppGroup("organiser", help="Manage organiser accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver queued e-mail.")
@@ -31,15 +31,35 @@ def create_organiser(email: str, password: str, name: str):
     click.echo(f"Organiser {organiser.email} created; log in at /login.")
 
 
-@organiser_cli.command("token")
-@click.argument("email")
-@click.option("--label", default="cli")
-def token(email: str, label: str):
-    """Print a new API bearer token for EMAIL (shown once, stored hashed)."""
+def _organiser(email: str):
     organiser = accounts.find_organiser(email)
     if organiser is None:
         raise click.ClickException(f"No organiser {email}; create one with `flask organiser create {email}`.")
-    click.echo(accounts.issue_api_token(organiser, label))
+    return organiser
+
+
+@organiser_cli.command("token")
+@click.argument("email")
+@click.option("--label", default="cli")
+@click.option("--days", metavar="N", help="Expire after N days (1-3650); without it, never.")
+def token(email: str, label: str, days: str | None):
+    """Print a new API bearer token for EMAIL (shown once, stored hashed)."""
+    try:
+        click.echo(accounts.issue_api_token(_organiser(email), label, days))
+    except Invalid as error:
+        _fail(error)
+
+
+@organiser_cli.command("revoke-token")
+@click.argument("email")
+@click.argument("token")
+def revoke_token(email: str, token: str):
+    """Revoke EMAIL's API token TOKEN, given by its id or its label (the account page lists both)."""
+    try:
+        label = accounts.revoke_api_token(_organiser(email), token)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Token “{label}” of {email} revoked.")
 
 
 @click.command("demo")

@@ -24,7 +24,7 @@ class Organiser(UserMixin, db.Model):
     feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     api_tokens: Mapped[list[ApiToken]] = relationship(
-        back_populates="organiser", cascade="all, delete-orphan"
+        back_populates="organiser", cascade="all, delete-orphan", order_by="ApiToken.id"
     )
 
     def __repr__(self) -> str:
@@ -43,5 +43,7 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: never
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organiser: Mapped[Organiser] = relationship(back_populates="api_tokens")

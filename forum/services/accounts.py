@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy import select
@@ -10,11 +11,24 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from forum.extensions import db
 from forum.mail import wire_address
 from forum.models import ApiToken, Organiser
-from forum.services.errors import Invalid
+from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.tokens import hash_token, new_token
 from forum.services.validation import Checker
+from forum.timezones import now_utc
 
 MIN_PASSWORD_LENGTH = 8
+MAX_TOKEN_DAYS = 3650
+# How stale a token's "last used" may get: finer would write on every API call.
+LAST_USED_STEP = timedelta(minutes=1)
+MAX_ID = 2**31 - 1  # past it, PostgreSQL's integer overflows
+
+
+class TokenExpired(Exception):
+    """A known token past its expiry: its owner is told so, not just "not valid"."""
+
+    def __init__(self, expires_at: datetime):
+        super().__init__(f"expired at {expires_at:%Y-%m-%d %H:%M} UTC")
+        self.expires_at = expires_at
 
 
 def normalise_email(email: str) -> str:
@@ -60,17 +74,66 @@ def authenticate(email: str, password: str) -> Organiser:
     return organiser
 
 
-def issue_api_token(organiser: Organiser, label: str = "") -> str:
+def _expiry(check: Checker, days: str | int | None) -> datetime | None:
+    """When a token made now for `days` (text as typed, or a number) expires; empty: never."""
+    text = str(days if days is not None else "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_TOKEN_DAYS):
+        check.fail("days", f"Type a whole number of days from 1 to {MAX_TOKEN_DAYS}, "
+                           "or leave it empty for a token that never expires.")
+        return None
+    return now_utc() + timedelta(days=int(text))
+
+
+def issue_api_token(organiser: Organiser, label: str = "", days: str | int | None = None) -> str:
     """A new bearer token; returned once, stored only as a hash."""
+    check = Checker()
+    label = check.line("label", label, 100, required=False)
+    expires_at = _expiry(check, days)
+    check.raise_if_any()
     token, token_hash = new_token()
-    db.session.add(ApiToken(organiser=organiser, token_hash=token_hash, label=label[:100]))
+    db.session.add(ApiToken(organiser=organiser, token_hash=token_hash, label=label, expires_at=expires_at))
     db.session.commit()
     return token
 
 
 def organiser_for_token(token: str) -> Organiser | None:
+    """The token's organiser, None for an unknown (or revoked) token; TokenExpired past its expiry."""
     if not token:
         return None
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
-    return row.organiser if row else None
+    if row is None:
+        return None
+    now = now_utc()
+    if row.expires_at is not None and row.expires_at <= now:
+        raise TokenExpired(row.expires_at)
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_STEP:
+        row.last_used_at = now
+        db.session.commit()
+    return row.organiser
 
+
+def revoke_api_token(organiser: Organiser, which: int | str) -> str:
+    """Delete one of the organiser's tokens, named by id or by label (an id first); its label.
+
+    The row is deleted rather than marked: a revoked token can never be valid
+    again and nothing refers to it, so a kept row would only be one more
+    condition on every API call. The token then answers like any unknown one.
+    """
+    text = str(which).strip()
+    by_id = text.isascii() and text.isdigit() and int(text) <= MAX_ID
+    rows = db.session.scalars(select(ApiToken).where(
+        ApiToken.organiser_id == organiser.id,
+        ApiToken.id == int(text) if by_id else ApiToken.label == text,
+    )).all()
+    if not rows:
+        raise NotFound(f"{organiser.email} has no API token with the id or label “{text}”.")
+    if len(rows) > 1:
+        ids = ", ".join(str(row.id) for row in rows)
+        raise Conflict(f"{len(rows)} tokens are labelled “{text}” (ids {ids}); give the id.")
+    (row,) = rows
+    label = row.label
+    db.session.delete(row)
+    db.session.commit()
+    return label

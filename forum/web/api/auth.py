@@ -16,7 +16,11 @@ def bearer_organiser():
     if not header:
         return None
     scheme, _, token = header.partition(" ")
-    organiser = accounts.organiser_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    try:
+        organiser = accounts.organiser_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    except accounts.TokenExpired as expired:
+        abort(401, description=f"The bearer token {expired}; create a new one on your account page "
+                               "or with `flask organiser token EMAIL`.")
     if organiser is None:
         abort(401, description="The bearer token is not valid; create one with `flask organiser token EMAIL`.")
     return organiser

@@ -60,6 +60,11 @@ class OrganiserForm(FlaskForm):
     email = StringField("E-mail of another organiser")
 
 
+class TokenForm(FlaskForm):
+    label = StringField("Label", render_kw={"maxlength": 100, "placeholder": "e.g. registration sync"})
+    days = StringField("Expires after this many days (empty: never)", render_kw={"inputmode": "numeric"})
+
+
 class ActionForm(FlaskForm):
     """Buttons that only post (CSRF-protected)."""
 

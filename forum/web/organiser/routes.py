@@ -15,7 +15,8 @@ from forum.services.errors import Conflict, Invalid
 from forum.services.events import EventInput
 from forum.web.forms import status_of, submit, to_input
 from forum.web.organiser import bp
-from forum.web.organiser.forms import ActionForm, EventForm, ImportForm, OrganiserForm, ShiftForm, SlotForm
+from forum.web.organiser.forms import (ActionForm, EventForm, ImportForm, OrganiserForm, ShiftForm, SlotForm,
+                                      TokenForm)
 from forum.web.secret_links import private
 
 
@@ -207,21 +208,29 @@ def export_agenda(slug: str, kind: str):
     )
 
 
-def _account_page(form, token: str | None = None, feed_link: str | None = None):
+def _account_page(token_form, token: str | None = None, feed_link: str | None = None):
     """Never stored by a browser or proxy: it may show a new token or feed link."""
-    page = render_template("organiser/account.html", form=form, token=token, tokens=current_user.api_tokens,
-                           feed_link=feed_link)
-    return private(make_response(page))
+    page = render_template("organiser/account.html", token_form=token_form, action_form=ActionForm(),
+                           token=token, tokens=current_user.api_tokens, feed_link=feed_link, now=timezones.now_utc())
+    return private(make_response(page, status_of(token_form)))
 
 
 @bp.route("/account", methods=["GET", "POST"])
 def account():
     """Create an API token; it is shown once, on this response only."""
-    form = ActionForm()
-    token = None
-    if form.validate_on_submit():
-        token = accounts.issue_api_token(current_user, request.form.get("label", "")[:100])
+    form = TokenForm()
+    token = submit(form, lambda: accounts.issue_api_token(current_user, form.label.data, form.days.data))
     return _account_page(form, token=token)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    if not ActionForm().validate_on_submit():
+        flash("The form expired; try again.", "error")
+    else:
+        label = accounts.revoke_api_token(current_user, token_id)
+        flash(f"Token “{label or 'token'}” revoked: it no longer works.")
+    return redirect(url_for("organiser.account"))
 
 
 @bp.post("/account/feed")
@@ -231,4 +240,4 @@ def new_feed_link():
     link = None
     if form.validate_on_submit():
         link = entries.feed_links("public.organiser_feed", feeds.new_organiser_feed_link(current_user)).webcal
-    return _account_page(form, feed_link=link)
+    return _account_page(TokenForm(formdata=None), feed_link=link)
