@@ -214,6 +214,7 @@ def test_every_view_shows_the_place_in_the_queue_now(client, logged_in, organise
 def test_queue_places_cost_no_query_per_row(client, logged_in, organiser, count_queries):
     headers = {"Authorization": f"Bearer {accounts.issue_api_token(organiser, 'test')}"}
     _queue(client, organiser, waiting=2)
+    client.get("/api/v1/events/queue/registrations", headers=headers)  # records the token's first use
     counts = []
     for more in range(3, 7):
         with count_queries() as statements:
