@@ -53,6 +53,7 @@ MATRIX = {
     "organiser.new_event": (ACCOUNT, {}),
     "organiser.account": (ACCOUNT, {}),
     "organiser.new_feed_link": (ACCOUNT, {}),
+    "organiser.revoke_token": (ACCOUNT, {}),
     "api_events.create_event": (API, {}),
     **{f"organiser.{name}": (ORGANISER, {}) for name in (
         "add_organiser", "add_slot", "add_speaker", "assign_speaker", "builder", "edit_event", "edit_slot",
@@ -103,13 +104,14 @@ class Forum:
                        SPEAKER: mailed_link("wim@example.org", "speakers"),
                        ORGANISER_FEED: feeds.new_organiser_feed_link(self.ada)}
         self.ada_bearer = {"Authorization": f"Bearer {accounts.issue_api_token(self.ada)}"}
+        self.ada_token_id = self.ada.api_tokens[-1].id
         self.bob_bearer = {"Authorization": f"Bearer {accounts.issue_api_token(accounts.find_organiser('bob@example.org'))}"}
 
     def url(self, app, rule, token: str | None = None) -> str:
         _, choices = MATRIX[rule.endpoint]
         values = {"slug": self.event.slug, "slot_id": self.slot.id, "speaker_id": self.speaker.id,
                   "invitation_id": self.invitation.id, "registration_id": self.registration.id,
-                  "uid": self.slot.uid, "token": token, **choices}
+                  "uid": self.slot.uid, "token": token, "token_id": self.ada_token_id, **choices}
         with app.test_request_context():
             return app.url_map.bind("localhost").build(
                 rule.endpoint, {name: values[name] for name in rule.arguments}, method=_method(rule))
