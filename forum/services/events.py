@@ -178,15 +178,18 @@ def update_event(event: Event, data: EventInput) -> Event:
         )
         check.raise_if_any()
     shown = ("start_utc", "end_utc", "venue", "join_url", "title")
-    if any(values[name] != getattr(event, name) for name in shown):
+    changed = any(values[name] != getattr(event, name) for name in shown)
+    if changed:
         event.sequence += 1  # what the published entries show of the event changed
     for name, value in values.items():
         setattr(event, name, value)
     if data.move_agenda:
         releases.release_shift(event, delta)
-    # Every seat's and every speaker's entry shows the event's time, place,
-    # title and join link: whoever holds one that changed is told now.
-    calendar_sync.sync(event)
+    if changed:
+        # Every seat's and every speaker's entry shows the event's time, place,
+        # title and join link: whoever holds one is told now. Other edits
+        # (a description, the capacity) spare the read of every attendee.
+        calendar_sync.sync(event)
     registrations.fill_seats(event)  # a raised capacity moves the waitlist up, in order
     return event
 
