@@ -79,7 +79,7 @@ def outbox_work(once: bool, interval: float):
 
     Also sends speakers' reminders once a day, and attendees' reminders (a
     day and an hour before each event) as they fall due."""
-    mail.work(interval, once, click.echo, daily=[speakers.send_reminders], every_pass=[registrations.send_reminders])
+    mail.work(interval, once, click.echo, daily=[speakers.send_reminders], every_pass=[registrations.release_lapsed, registrations.send_reminders])
 
 
 @outbox_cli.command("status")

@@ -46,6 +46,8 @@ class Event(db.Model):
         ),
         CheckConstraint("speaker_reminder_days > 0", name="speaker_reminder_days_positive"),
         CheckConstraint("speaker_reminder_max >= 0", name="speaker_reminder_max_not_negative"),
+        CheckConstraint("email_confirmation_hours IS NULL OR email_confirmation_hours BETWEEN 1 AND 168",
+                        name="email_confirmation_hours_in_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +66,8 @@ class Event(db.Model):
     registration_opens_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_utc: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approval_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When set, a new seat is held this many hours for its owner to confirm the address, then freed.
+    email_confirmation_hours: Mapped[int | None] = mapped_column(Integer)
     # Speakers: reminders after this many days without an answer, at most this many times.
     speaker_reminder_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     speaker_reminder_max: Mapped[int] = mapped_column(Integer, default=2, server_default="2")

@@ -20,6 +20,7 @@ class RegistrationStatus(enum.Enum):
     PENDING = "pending"  # waits for the organiser's approval
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
+    HELD = "held"  # a seat kept until the address is confirmed (see Event.email_confirmation_hours)
     CANCELLED = "cancelled"
 
 
@@ -33,6 +34,7 @@ class Registration(db.Model):
         CheckConstraint(
             "(status = 'waitlisted') = (waitlist_position IS NOT NULL)", name="waitlisted_have_a_position"
         ),
+        CheckConstraint("(status = 'held') = (held_until IS NOT NULL)", name="held_have_a_deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +54,8 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     link_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a repeat mails it once an hour at most
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # its owner pressed "confirm"
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a held seat goes back after this
     reminded_day_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # never twice
     reminded_hour_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -68,8 +72,9 @@ class Registration(db.Model):
 class RegistrationLink(db.Model):
     """One secret link to an attendee's page; only its hash is kept.
 
-    Asking again with the same e-mail mails a new link rather than replacing
-    the old one, so a calendar already subscribed to the old feed keeps working.
+    Each e-mail carries a new link rather than replacing the old ones, so a
+    calendar already subscribed to an older feed keeps working; only the few
+    used most recently stay alive (`registrations.MAX_LIVE_LINKS`).
     """
 
     __tablename__ = "registration_links"
@@ -78,5 +83,6 @@ class RegistrationLink(db.Model):
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # to the hour: which links to keep
 
     registration: Mapped[Registration] = relationship(back_populates="links")

@@ -39,6 +39,7 @@ class EventInput:
     registration_opens: datetime | None = None
     registration_closes: datetime | None = None
     approval_required: bool = False
+    email_confirmation_hours: int | None = None
     speaker_reminder_days: int = 3
     speaker_reminder_max: int = 2
     show_unconfirmed_speakers: bool = False
@@ -57,6 +58,7 @@ def as_input(event: Event) -> EventInput:
         start_fold=timezones.fold_of(event.start_utc, zone), end_fold=timezones.fold_of(event.end_utc, zone),
         venue=event.venue, livestream_url=event.livestream_url, join_url=event.join_url,
         capacity=event.capacity, approval_required=event.approval_required,
+        email_confirmation_hours=event.email_confirmation_hours,
         speaker_reminder_days=event.speaker_reminder_days, speaker_reminder_max=event.speaker_reminder_max,
         show_unconfirmed_speakers=event.show_unconfirmed_speakers, speaker_edits_locked=event.speaker_edits_locked,
         remind_day_before=event.remind_day_before, remind_hour_before=event.remind_hour_before,
@@ -110,11 +112,15 @@ def _checked(data: EventInput, event: Event | None) -> dict:
     if data.capacity is not None and not 1 <= data.capacity <= 1_000_000:
         check.fail("capacity", "Capacity is a number of seats from 1 to 1,000,000, or empty for unlimited.")
     elif event is not None and data.capacity is not None:
-        taken = registrations.confirmed_count(event)
+        taken = registrations.seats_taken(event)
         if data.capacity < taken:
             check.fail("capacity", f"{taken} people already have a seat; the capacity cannot go below that. "
                                    "Remove registrations first if you must.")
     values["approval_required"] = bool(data.approval_required)
+    values["email_confirmation_hours"] = data.email_confirmation_hours
+    if data.email_confirmation_hours is not None and not 1 <= data.email_confirmation_hours <= 168:
+        check.fail("email_confirmation_hours", "Hold a seat for 1 to 168 hours (a week), or leave it empty "
+                                               "for seats without confirming the address.")
     values["show_unconfirmed_speakers"] = bool(data.show_unconfirmed_speakers)
     values["speaker_edits_locked"] = bool(data.speaker_edits_locked)
     values["remind_day_before"] = bool(data.remind_day_before)

@@ -41,9 +41,10 @@ def when(event: Event, zone: str) -> When:
     return When(own, span(event.start_utc, event.end_utc, event.timezone) if zone != event.timezone else None)
 
 
-def _send(registration: Registration, token: str, kind: str, subject: str, paragraphs: list[str],
+def _send(registration: Registration, token: str | None, kind: str, subject: str, paragraphs: list[str],
           change: entries.Change | None = None) -> None:
-    """One notice; with `change`, it carries the seat's new calendar entry."""
+    """One notice; with `change`, it carries the seat's new calendar entry.
+    Without `token` it points to the event page instead of the person's own."""
     event = registration.event
     shown = entries.seat_shown(registration)
     times = when(event, registration.timezone)
@@ -53,10 +54,12 @@ def _send(registration: Registration, token: str, kind: str, subject: str, parag
     if shown is not None and shown.join_url:
         rows.append(("Join online", shown.join_url))
     rows.append(("Event page", entries.event_url(event)))
+    action = ({"action_url": page_url(token), "action_label": "Your registration (status, calendar, cancel)",
+               "footnote": "This link is personal; do not forward it."} if token else
+              {"action_url": entries.event_url(event), "action_label": "The event page"})
     mail.send_notice(
         registration.email, subject, kind, event.id, name=registration.name, paragraphs=paragraphs, rows=rows,
-        action_url=page_url(token), action_label="Your registration (status, calendar, cancel)",
-        footnote="This link is personal; do not forward it.",
+        **action,
         calendar=entries.invitation(change) if change else None,
     )
 
@@ -80,6 +83,14 @@ def send_status(registration: Registration, token: str, promoted: bool, rank: in
             "If a seat frees up it goes to the first person on the list, and we will e-mail you "
             "the invitation and the link to join.",
         ])
+    elif registration.status is Status.HELD:
+        deadline = timezones.format_datetime(registration.held_until, registration.timezone)
+        _send(registration, token, "registration-held", f"Confirm your seat: {title}", [
+            (f"A seat at “{title}” is free for you." if promoted else f"A seat at “{title}” is kept for you."),
+            f"To take it, open your registration page with the button below and press “Confirm my seat” "
+            f"before {deadline} ({registration.timezone}). Otherwise it goes to the next person waiting.",
+            "Did not register? Then someone typed your address; ignore this e-mail and the seat goes back.",
+        ])
     elif registration.status is Status.PENDING:
         _send(registration, token, "registration-pending", f"Request received: {title}", [
             f"Thank you for registering for “{title}”. The organisers approve each registration; "
@@ -87,20 +98,27 @@ def send_status(registration: Registration, token: str, promoted: bool, rank: in
         ])
 
 
-def send_cancellation(registration: Registration, token: str, by_organiser: bool) -> None:
+CANCELLED_BY = {
+    "attendee": "Your registration for “{}” is cancelled, as you asked.",
+    "organiser": "The organisers have cancelled your registration for “{}”.",
+    "lapsed": "The seat kept for you at “{}” has gone back: the address was not confirmed in time.",
+}
+
+
+def send_cancellation(registration: Registration, by: str) -> None:
     """A seat that ends gets METHOD:CANCEL so calendars drop the entry; a place
-    in the queue or a request just gets a note."""
+    in the queue, a held seat or a request just gets a note. `by`: a key of
+    CANCELLED_BY. No personal link: a cancelled registration's page shows
+    nothing more."""
     title = registration.event.title
     change = entries.update_seat(registration)
     had_seat = change is not None
-    opening = (f"The organisers have cancelled your registration for “{title}”." if by_organiser
-               else f"Your registration for “{title}” is cancelled, as you asked.")
-    paragraphs = [opening]
+    paragraphs = [CANCELLED_BY[by].format(title)]
     if had_seat:
         paragraphs.append("Your seat has gone to the next person waiting; this e-mail removes the event "
                           "from your calendar.")
     paragraphs.append("Changed your mind? Register again on the event page while registration is open.")
-    _send(registration, token, "registration-cancelled", f"Cancelled: {title}", paragraphs, change)
+    _send(registration, None, "registration-cancelled", f"Cancelled: {title}", paragraphs, change)
 
 
 def send_reminder(registration: Registration, token: str, which: str) -> None:

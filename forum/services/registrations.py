@@ -3,6 +3,13 @@ change their details or cancel; organisers approve, promote and remove.
 
 Every change that frees or takes a seat runs under the event's lock, so the
 seat count read is the seat count written (see `lock_event`).
+
+Where the event asks for it (`email_confirmation_hours`), a seat is first
+only held: its owner confirms the address from the e-mailed link within the
+hours given, or the seat goes to the next person waiting (`release_lapsed`).
+Secret links to a registration's page are capped (`MAX_LIVE_LINKS`) and a
+cancelled registration's links show only that it is cancelled; registering
+the address again ends them.
 """
 from __future__ import annotations
 
@@ -22,6 +29,8 @@ from forum.services.validation import Checker
 
 LANGUAGES = {"en": "English", "zh-Hant": "繁體中文"}
 RELINK_AFTER = timedelta(hours=1)
+MAX_LIVE_LINKS = 5  # per registration; every e-mail carries a new one
+TOUCH_EVERY = timedelta(hours=1)  # how finely a link's last use is recorded
 # The one answer to a registration, new or repeated: whoever typed the address learns nothing more.
 RECEIVED = ("Thank you: your registration is received. Where it stands (a seat, a place on the waitlist, "
             "or a request the organisers approve) and the link to your own page are on their way to the "
@@ -93,8 +102,15 @@ def _existing(event: Event, email: str) -> Registration | None:
 
 
 def new_link(registration: Registration) -> str:
+    """A fresh link for the next e-mail, ending links beyond MAX_LIVE_LINKS:
+    first those in old e-mails nobody opened, oldest first, then the least
+    recently used, so the link a calendar subscribed to outlives any number of e-mails."""
     token, token_hash = new_token()
-    registration.links.append(RegistrationLink(token_hash=token_hash))
+    live = sorted(registration.links, key=lambda link: (
+        link.last_used_at is not None, link.last_used_at or link.created_at, link.id))
+    for stale in live[:max(len(live) - MAX_LIVE_LINKS + 1, 0)]:
+        registration.links.remove(stale)
+    registration.links.append(RegistrationLink(token_hash=token_hash, created_at=timezones.now_utc()))
     return token
 
 
@@ -106,28 +122,42 @@ def confirmed_registrations(event: Event) -> list[Registration]:
     ).all()
 
 
-def confirmed_count(event: Event) -> int:
+SEATED = (Status.CONFIRMED, Status.HELD)  # a held seat is taken until its deadline
+
+
+def seats_taken(event: Event) -> int:
     return db.session.scalar(
-        select(func.count()).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
+        select(func.count()).where(Registration.event_id == event.id, Registration.status.in_(SEATED))
     )
 
 
 def seats_left(event: Event) -> int | None:
     """Free seats now; None when the event has no limit."""
-    return None if event.capacity is None else max(event.capacity - confirmed_count(event), 0)
+    return None if event.capacity is None else max(event.capacity - seats_taken(event), 0)
 
 
 def _has_seat(event: Event) -> bool:
-    return event.capacity is None or confirmed_count(event) < event.capacity
+    return event.capacity is None or seats_taken(event) < event.capacity
 
 
-def _set_status(registration: Registration, status: RegistrationStatus, position: int | None = None) -> None:
+def _set_status(registration: Registration, status: RegistrationStatus, position: int | None = None,
+                held_until: datetime | None = None) -> None:
     """Each change of status changes what the person's feed shows (the join
     link, CANCELLED), so its SEQUENCE counter rises too."""
     if registration.status is not None and registration.status is not status:
         registration.sequence = (registration.sequence or 0) + 1
     registration.status, registration.waitlist_position = status, position
+    registration.held_until = held_until
     registration.status_changed_at = timezones.now_utc()
+
+
+def _seat(registration: Registration) -> None:
+    """A seat: confirmed, or held for the owner to confirm the address first."""
+    hours = registration.event.email_confirmation_hours
+    if hours and registration.email_confirmed_at is None:
+        _set_status(registration, Status.HELD, held_until=timezones.now_utc() + timedelta(hours=hours))
+    else:
+        _set_status(registration, Status.CONFIRMED)
 
 
 def _join_queue(registration: Registration) -> None:
@@ -139,7 +169,7 @@ def _join_queue(registration: Registration) -> None:
 
 def _seat_or_queue(event: Event, registration: Registration) -> None:
     if _has_seat(event):
-        _set_status(registration, Status.CONFIRMED)
+        _seat(registration)
     else:
         _join_queue(registration)
 
@@ -172,6 +202,9 @@ def register_attendee(event: Event, data: RegistrationInput) -> Registration:
     if reason:
         raise Conflict(reason)
     registration = existing or Registration(event_id=event.id, event=event, email=values["email"])
+    if existing is not None:  # whoever registers the address now must not see the old owner's page
+        existing.links.clear()
+        existing.email_confirmed_at = None
     for name, value in values.items():
         setattr(registration, name, value)
     if event.approval_required:
@@ -211,16 +244,22 @@ def _tell(registration: Registration, token: str | None = None, promoted: bool =
 
 
 def by_token(token: str) -> Registration:
-    """The registration behind a secret link; a wrong link is a friendly 404."""
-    registration = db.session.scalar(
-        select(Registration).join(RegistrationLink).where(RegistrationLink.token_hash == hash_token(token or ""))
-    )
-    if registration is None:
+    """The registration behind a secret link; a wrong or ended link is a friendly 404.
+
+    The link's use is recorded to the hour (TOUCH_EVERY), so that `new_link`
+    keeps the links people and calendars actually use.
+    """
+    link = db.session.scalar(select(RegistrationLink).where(RegistrationLink.token_hash == hash_token(token or "")))
+    if link is None:
         raise NotFound(
             "This registration link is not known. Use the link in your latest e-mail, "
             "or register again with the same address to receive a fresh one."
         )
-    return registration
+    now = timezones.now_utc()
+    if link.last_used_at is None or now - link.last_used_at >= TOUCH_EVERY:
+        link.last_used_at = now
+        db.session.commit()
+    return link.registration
 
 
 def as_input(registration: Registration) -> RegistrationInput:
@@ -231,7 +270,11 @@ def as_input(registration: Registration) -> RegistrationInput:
 
 
 def update_details(registration: Registration, data: RegistrationInput) -> Registration:
-    """Name, organisation, place, zone and language; the e-mail is the seat's identity and stays."""
+    """Name, organisation, place, zone and language; the e-mail is the seat's identity and stays.
+    A cancelled registration keeps nothing to edit: its address may be registered again by anyone."""
+    if registration.status is Status.CANCELLED:
+        raise Conflict("This registration is cancelled, so its details can no longer be changed. "
+                       "Register again on the event page to come after all.")
     for name, value in _checked(data, with_email=False).items():
         setattr(registration, name, value)
     db.session.commit()
@@ -274,7 +317,7 @@ def _fill_seats(event: Event) -> list[Registration]:
         )
         if first is None:
             break
-        _set_status(first, Status.CONFIRMED)
+        _seat(first)
         _tell(first, promoted=True)
         promoted.append(first)
     return promoted
@@ -288,28 +331,31 @@ def fill_seats(event: Event) -> list[Registration]:
     return promoted
 
 
-def _cancel(registration: Registration, by_organiser: bool) -> None:
+def _cancel(registration: Registration, by: str) -> None:
+    """Cancel under the event's lock (`by`: attendee, organiser, or lapsed for a
+    hold nobody confirmed); the e-mail saying so carries no link, for the
+    registration's page now shows only that it is cancelled."""
     if registration.status is Status.CANCELLED:
         raise Conflict(f"This registration was already cancelled on {_since(registration)}.")
     event = registration.event
     lock_event(event)
-    was_confirmed = registration.status is Status.CONFIRMED
+    had_seat = registration.status in SEATED
     _set_status(registration, Status.CANCELLED)
     db.session.flush()
-    invitations.send_cancellation(registration, new_link(registration), by_organiser)
-    if was_confirmed:
+    invitations.send_cancellation(registration, by)
+    if had_seat:
         _fill_seats(event)
     db.session.commit()
 
 
 def cancel(registration: Registration) -> None:
     """The attendee gives up their seat (or place); the next in line gets it."""
-    _cancel(registration, by_organiser=False)
+    _cancel(registration, "attendee")
 
 
 def remove(registration: Registration) -> None:
     """The organiser takes someone off the list; they are told, and the queue moves."""
-    _cancel(registration, by_organiser=True)
+    _cancel(registration, "organiser")
 
 
 def approve(registration: Registration) -> None:
@@ -326,13 +372,14 @@ def promote(registration: Registration) -> bool:
     """Give a waiting person a seat now, ahead of the queue.
 
     When the event is full, the organiser's decision adds a seat: capacity
-    rises by one rather than being exceeded. Returns whether it rose.
+    rises by one rather than being exceeded. Returns whether it rose. A held
+    seat is confirmed at once: the organiser vouches for the address.
     """
-    if registration.status not in (Status.WAITLISTED, Status.PENDING):
+    if registration.status not in (Status.WAITLISTED, Status.PENDING, Status.HELD):
         raise Conflict(f"{registration.name} is {registration.status.value}; only waiting people can be promoted.")
     event = registration.event
     lock_event(event)
-    raised = not _has_seat(event)
+    raised = registration.status is not Status.HELD and not _has_seat(event)
     if raised:
         event.capacity += 1
     _set_status(registration, Status.CONFIRMED)
@@ -341,10 +388,56 @@ def promote(registration: Registration) -> bool:
     return raised
 
 
+def confirm_address(registration: Registration) -> None:
+    """The owner of the address pressed "confirm" on the page the e-mailed link
+    opens (a POST: mail scanners open links). A held seat becomes theirs; a
+    place on the waitlist or a request will take a seat without holding it."""
+    lock_event(registration.event)
+    db.session.refresh(registration)  # the deadline may have passed while the page was open
+    if registration.status is Status.CANCELLED:
+        db.session.rollback()
+        raise Conflict("This registration is cancelled (a held seat goes back when its address is not confirmed "
+                       "in time); register again on the event page to come after all.")
+    if registration.email_confirmed_at is None:
+        registration.email_confirmed_at = timezones.now_utc()
+        if registration.status is Status.HELD:
+            _set_status(registration, Status.CONFIRMED)
+            _tell(registration)
+    db.session.commit()
+
+
+def awaits_confirmation(registration: Registration) -> bool:
+    """Whether the page offers "confirm my seat": the event asks for it and the
+    owner has not confirmed yet (a place on the waitlist may confirm early)."""
+    return bool(registration.event.email_confirmation_hours and registration.email_confirmed_at is None
+                and registration.status is not Status.CANCELLED)
+
+
+def release_lapsed(now: datetime | None = None) -> int:
+    """Held seats whose owners did not confirm in time go to the next in line
+    (the outbox worker calls it on every pass). Returns how many were freed."""
+    now = now or timezones.now_utc()
+    lapsed = db.session.scalars(
+        select(Registration).where(Registration.status == Status.HELD, Registration.held_until <= now)
+        .order_by(Registration.held_until, Registration.id)
+    ).all()
+    freed = 0
+    for registration in lapsed:
+        lock_event(registration.event)
+        db.session.refresh(registration)  # another worker may have released it, or its owner confirmed
+        if registration.status is Status.HELD:
+            _cancel(registration, "lapsed")
+            freed += 1
+        else:
+            db.session.commit()
+    return freed
+
+
 _ACTIONS = {
     Status.PENDING: ("approve", "remove"),
     Status.WAITLISTED: ("promote", "remove"),
     Status.CONFIRMED: ("remove",),
+    Status.HELD: ("promote", "remove"),
     Status.CANCELLED: (),
 }
 

@@ -38,6 +38,7 @@ MATRIX = {
     "public.registration_page": (REGISTRANT, {}),
     "public.update_registration": (REGISTRANT, {}),
     "public.cancel_registration": (REGISTRANT, {}),
+    "public.confirm_address": (REGISTRANT, {}),
     "public.registration_feed": (REGISTRANT, {}),
     "public.registration_ics": (REGISTRANT, {}),
     "public.organiser_feed": (ORGANISER_FEED, {}),

@@ -104,7 +104,8 @@ def test_closed_events_are_409(client, organiser, open_event):
 
 def test_event_detail_says_whether_registration_is_open(client, open_event):
     state = client.get("/api/v1/events/open").get_json()["registration"]
-    assert state == {"open": True, "closed_reason": None, "seats_left": 2, "approval_required": False}
+    assert state == {"open": True, "closed_reason": None, "seats_left": 2, "approval_required": False,
+                     "email_confirmation_hours": None}
     _register(client, email="a@example.org")
     _register(client, email="b@example.org")
     assert client.get("/api/v1/events/open").get_json()["registration"]["seats_left"] == 0

@@ -36,6 +36,7 @@ def event_detail(event, slots, zone: str, for_organiser: bool) -> dict:
             "closed_reason": closed,
             "seats_left": registrations.seats_left(event),
             "approval_required": event.approval_required,
+            "email_confirmation_hours": event.email_confirmation_hours,
         },
         "slots": [slot_detail(slot, zone) for slot in slots],
     }

@@ -49,6 +49,7 @@ def list_registrations(slug: str, page: int, per_page: int, status: str, q: str)
                 "country": r.country, "timezone": r.timezone, "language": r.language, "consent": r.consent,
                 "status": r.status.value, "waitlist_position": ranks.get(r.id),
                 "registered_at": timezones.utc_isoformat(r.created_at),
+                "held_until": timezones.utc_isoformat(r.held_until) if r.held_until else None,
             }
             for r in rows
         ],

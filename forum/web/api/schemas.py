@@ -2,7 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from forum import timezones
-from forum.models import EventStatus, SlotKind, SpeakerRole, SpeakerStatus
+from forum.models import EventStatus, RegistrationStatus, SlotKind, SpeakerRole, SpeakerStatus
 
 INSTANT = "ISO 8601 with the offset of the requested zone"
 UTC_INSTANT = "ISO 8601 in UTC, ending in Z"
@@ -71,6 +71,8 @@ class RegistrationStateOut(Schema):
     closed_reason = fields.String(allow_none=True, required=True, metadata={"description": "Why not, in words"})
     seats_left = fields.Integer(allow_none=True, required=True, metadata={"description": "null: no limit"})
     approval_required = fields.Boolean(required=True)
+    email_confirmation_hours = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "Seats are held this many hours until the address is confirmed; null: no confirmation"})
 
 
 class EventOut(EventSummaryOut):
@@ -134,6 +136,9 @@ class EventPatch(WallClockRange):
     registration_closes = WallClock(allow_none=True, metadata={
         **WALL_CLOCK, "description": "Local time in `timezone` when registration closes; null: when the event ends"})
     approval_required = fields.Boolean(metadata={"description": "Organisers approve each registration"})
+    email_confirmation_hours = WholeNumber(allow_none=True, validate=validate.Range(min=1, max=168), metadata={
+        "description": "Hold a new seat this many hours until its owner confirms the address from the e-mail, "
+                       "then give it to the next person waiting; null: no confirmation (default)"})
     speaker_reminder_days = WholeNumber(validate=validate.Range(min=1, max=60),
                                         metadata={"description": "Remind speakers after this many days (3)"})
     speaker_reminder_max = WholeNumber(validate=validate.Range(min=0, max=10),
@@ -188,7 +193,7 @@ class RegistrationIn(Schema):
     consent = fields.Boolean(metadata={"description": "May be contacted about this event"})
 
 
-STATUSES = ["pending", "confirmed", "waitlisted", "cancelled"]
+STATUSES = [s.value for s in RegistrationStatus]
 WAITLIST_PLACE = {"description": "Place in the queue now when waitlisted (people waiting ahead, plus one); "
                                  "null otherwise"}
 
@@ -221,6 +226,9 @@ class RegistrationRowOut(Schema):
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     waitlist_position = fields.Integer(allow_none=True, required=True, metadata=WAITLIST_PLACE)
     registered_at = fields.String(required=True, metadata={"description": "UTC, ISO 8601"})
+    held_until = fields.String(required=True, allow_none=True, metadata={
+        "description": "When held: the seat goes to the next in line at this time (UTC, ISO 8601) unless the "
+                       "address is confirmed; null otherwise"})
 
 
 class RegistrationPageOut(Schema):

@@ -24,6 +24,8 @@ class EventForm(WallClockRange, FlaskForm):
     registration_closes = DateTimeLocalField("Registration closes (empty: when the event ends)",
                                              format=LOCAL_FORMATS, validators=[Optional()])
     approval_required = BooleanField("The organisers approve each registration")
+    email_confirmation_hours = IntegerField("Confirm the e-mail before a seat: hold it this many hours "
+                                            "(empty: no confirmation)", validators=[Optional()])
     remind_day_before = BooleanField("Remind confirmed attendees a day before", default=True)
     remind_hour_before = BooleanField("Remind confirmed attendees an hour before", default=True)
     speaker_reminder_days = IntegerField("Remind speakers after this many days without an answer", default=3,

@@ -21,5 +21,5 @@ class RegistrationForm(DetailsForm):
     consent = BooleanField("The organisers may e-mail me about this event")
 
 
-class CancelForm(FlaskForm):
+class ButtonForm(FlaskForm):
     """A button that only posts (CSRF-protected)."""

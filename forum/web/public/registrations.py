@@ -17,7 +17,7 @@ from forum.web.feeds import calendar_response
 from forum.web.forms import submit, to_input
 from forum.web.limits import registration_limit
 from forum.web.public import bp
-from forum.web.public.forms import CancelForm, DetailsForm, RegistrationForm
+from forum.web.public.forms import ButtonForm, DetailsForm, RegistrationForm
 from forum.web.public.routes import render_event_page
 from forum.web.secret_links import private
 
@@ -49,7 +49,7 @@ def _page(token: str, registration, details: DetailsForm | None = None, status: 
         "rank": registrations.waitlist_rank(registration) if registration.waitlist_position else None,
         "join_url": shown.join_url if shown else "", "links": entries.seat_links(registration, token),
         "details": details or DetailsForm(data=asdict(registrations.as_input(registration))),
-        "cancel_form": CancelForm(),
+        "button_form": ButtonForm(), "awaits_confirmation": registrations.awaits_confirmation(registration),
     }
     return private(make_response(render_template("public/registration.html", **context), status))
 
@@ -64,27 +64,43 @@ def update_registration(token: str):
     registration = registrations.by_token(token)
     form = DetailsForm()
     stored = registrations.as_input(registration)  # what the form has no box for stays as it is
-    if submit(form, lambda: registrations.update_details(registration, to_input(form, RegistrationInput, stored))):
+    try:
+        saved = submit(form, lambda: registrations.update_details(registration, to_input(form, RegistrationInput, stored)))
+    except Conflict as error:
+        flash(error.message, "error")
+        return private(redirect(url_for("public.registration_page", token=token)))
+    if saved:
         flash("Your details are saved.")
         return private(redirect(url_for("public.registration_page", token=token)))
     return _page(token, registration, form, 422)
 
 
+def _button(token: str, use_case, done: str):
+    """A POST button on the registration's page: only a POST changes anything;
+    a GET (a link scanner, a typed address) shows the page."""
+    registration = registrations.by_token(token)
+    if request.method == "POST":
+        if not ButtonForm().validate_on_submit():
+            flash("The form expired; press the button again.", "error")
+        else:
+            try:
+                use_case(registration)
+                flash(done)
+            except Conflict as error:
+                flash(error.message, "error")
+    return private(redirect(url_for("public.registration_page", token=token)))
+
+
 @bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
 def cancel_registration(token: str):
-    """Only a POST cancels; a GET (a link scanner, a typed address) shows the page."""
-    registration = registrations.by_token(token)
-    if request.method == "GET":
-        return private(redirect(url_for("public.registration_page", token=token)))
-    if not CancelForm().validate_on_submit():
-        flash("The form expired; press the button again.", "error")
-    else:
-        try:
-            registrations.cancel(registration)
-            flash("Your registration is cancelled. We have e-mailed a confirmation that removes it from your calendar.")
-        except Conflict as error:
-            flash(error.message, "error")
-    return private(redirect(url_for("public.registration_page", token=token)))
+    return _button(token, registrations.cancel,
+                   "Your registration is cancelled. We have e-mailed a confirmation that removes it from your calendar.")
+
+
+@bp.route("/registrations/<token>/confirm", methods=["GET", "POST"])
+def confirm_address(token: str):
+    return _button(token, registrations.confirm_address,
+                   "Thank you: your address is confirmed. Where your registration stands is below.")
 
 
 @bp.get("/registrations/<token>/event.ics")
