@@ -1,12 +1,15 @@
-"""flask commands: organisers, tokens, the demo event, the outbox and speakers' reminders."""
+"""flask commands: organisers, tokens, the demo event, the outbox, speakers' reminders and backups."""
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
 from forum import mail
-from forum.services import accounts, demo, registrations, speakers
+from forum.services import accounts, backups, demo, registrations, speakers
 from forum.services.errors import Invalid, ServiceError
 
 organiser_cli = AppGroup("organiser", help="Manage organiser accounts.")
@@ -100,8 +103,40 @@ def speakers_remind():
     click.echo(f"{speakers.send_reminders()} speaker(s) reminded.")
 
 
+@click.command("export")
+@click.argument("event")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE, not to stdout.")
+def export_command(event: str, output: Path | None):
+    """Write EVENT (its slug) with all that belongs to it as JSON: a backup for `flask import`."""
+    try:
+        text = json.dumps(backups.export_event(backups.event_for_export(event)), ensure_ascii=False, indent=1)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(file: Path):
+    """Restore an event from FILE, written by `flask export`: all of it, or nothing with a message."""
+    try:
+        data = json.loads(file.read_bytes())
+    except (ValueError, RecursionError) as error:
+        raise click.ClickException(f"{file} is not JSON ({error}); nothing was imported.") from None
+    try:
+        event = backups.import_event(data)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Event “{event.slug}” imported: /events/{event.slug}/")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(speakers_cli)
     app.cli.add_command(organiser_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
