@@ -1,4 +1,4 @@
-"""flask commands: organisers, tokens, the demo event, the outbox, speakers' reminders and backups."""
+"""flask commands: organisers, tokens, the demo event, the outbox, speakers' reminders, backups and retention."""
 from __future__ import annotations
 
 import json
@@ -8,13 +8,14 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from forum import mail
-from forum.services import accounts, backups, demo, registrations, speakers
+from forum import mail, timezones
+from forum.services import accounts, backups, demo, privacy, registrations, speakers
 from forum.services.errors import Invalid, ServiceError
 
 organiser_cli = AppGroup("organiser", help="Manage organiser accounts.")
 outbox_cli = AppGroup("outbox", help="Deliver queued e-mail.")
 speakers_cli = AppGroup("speakers", help="Speakers' invitations.")
+retention_cli = AppGroup("retention", help="Personal data of past events.")
 
 
 def _fail(error: Invalid):
@@ -133,7 +134,35 @@ def import_command(file: Path):
     click.echo(f"Event “{event.slug}” imported: /events/{event.slug}/")
 
 
+@retention_cli.command("purge")
+@click.option("--older-than", "older_than", required=True, metavar="DAYS",
+              help="Events that ended more than DAYS days ago (0: every event that has ended).")
+@click.option("--dry-run", is_flag=True, help="Show what would be erased; change nothing.")
+def retention_purge(older_than: str, dry_run: bool):
+    """Erase the personal data of past events, keeping anonymous counts.
+
+    Registrations (with their links and calendar entries) go, counted per
+    status, country and zone; speakers keep name and title on the agenda but
+    lose address and links; the events' e-mail keeps only kind and subject."""
+    try:
+        found = privacy.purge_ended(older_than, dry_run)
+    except Invalid as error:
+        raise click.BadParameter(error.fields["older_than"], param_hint="--older-than") from None
+    verb = "Would erase" if dry_run else "Erased"
+    for held in found:
+        event = held.event
+        click.echo(f"{verb} {event.slug} (ended {timezones.utc_isoformat(event.end_utc)}): "
+                   f"{held.registrations} registration(s), {held.speakers} speaker(s)' contact data, "
+                   f"{held.messages} message(s), {held.entries} calendar entry record(s)")
+    people = sum(held.people for held in found)
+    if dry_run:
+        click.echo(f"Dry run: {len(found)} event(s), {people} person(s) would be erased; nothing was changed.")
+    else:
+        click.echo(f"{len(found)} event(s) purged, {people} person(s) erased.")
+
+
 def init_app(app: Flask) -> None:
+    app.cli.add_command(retention_cli)
     app.cli.add_command(speakers_cli)
     app.cli.add_command(organiser_cli)
     app.cli.add_command(outbox_cli)

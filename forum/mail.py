@@ -245,6 +245,7 @@ def deliver_due(now: datetime | None = None) -> Delivery:
             if _superseded(row):
                 row.status = OutboxStatus.SUPERSEDED
                 report.superseded += 1
+                _erase_if_owed(row)
                 db.session.commit()
                 continue
             try:
@@ -258,10 +259,23 @@ def deliver_due(now: datetime | None = None) -> Delivery:
                 row.status, row.sent_at = OutboxStatus.SENT, timezones.now_utc()
                 row.attempts += 1
                 report.sent += 1
+                _erase_if_owed(row)
             db.session.commit()
     finally:
         sender.close()
     return report
+
+
+def erase_content(row: OutboxMessage) -> None:
+    """Keep that a message went (kind, subject, state, times) but not to whom
+    or what it said: its recipient's personal data is erased."""
+    row.recipient, row.message, row.last_error = "", b"", ""
+
+
+def _erase_if_owed(row: OutboxMessage) -> None:
+    """A message owed to someone whose data is erased goes once; then its content goes too."""
+    if row.erase_after_sending:
+        erase_content(row)
 
 
 def _record_failure(row: OutboxMessage, error: Exception, now: datetime) -> None:

@@ -6,10 +6,11 @@ from forum.models.outbox import OutboxMessage, OutboxStatus
 from forum.models.release import Release
 from forum.models.registration import Registration, RegistrationLink, RegistrationStatus
 from forum.models.speaker import SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry, SpeakerRole, SpeakerStatus
+from forum.models.tally import RegistrationTally
 from forum.models.user import ApiToken, Organiser
 
 __all__ = [
     "ApiToken", "Event", "EventStatus", "HeldEntry", "Organiser", "OutboxMessage", "OutboxStatus",
-    "Registration", "RegistrationLink", "Release", "RegistrationStatus", "Slot", "SlotKind",
+    "Registration", "RegistrationLink", "RegistrationTally", "Release", "RegistrationStatus", "Slot", "SlotKind",
     "SlotSpeaker", "Speaker", "SpeakerLink", "SpeakerLogEntry", "SpeakerRole", "SpeakerStatus", "event_organisers",
 ]

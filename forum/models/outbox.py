@@ -4,8 +4,9 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql import false
 
 from forum.extensions import db
 from forum.models.types import UTCDateTime, enum_column
@@ -47,3 +48,6 @@ class OutboxMessage(db.Model):
     # one UID leave in order and an older one is never sent after a newer one.
     calendar_uid: Mapped[str | None] = mapped_column(String(36), index=True)
     calendar_sequence: Mapped[int | None] = mapped_column(Integer)
+    # The recipient's personal data was erased while this message was owed to
+    # them (the CANCEL of their seat): once it is sent, its content goes too.
+    erase_after_sending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -33,6 +33,12 @@ class SpeakerStatus(enum.Enum):
     REVOKED = "revoked"
 
 
+# RFC 2606: no mail can ever reach this domain. A speaker's address is
+# replaced by one in it when their contact data is erased (the agenda keeps
+# their name and title), so the (event, e-mail) uniqueness still holds.
+ERASED_DOMAIN = "erased.invalid"
+
+
 class Speaker(db.Model):
     __tablename__ = "speakers"
     __table_args__ = (UniqueConstraint("event_id", "email", name="uq_speakers_event_email"),)
@@ -58,6 +64,10 @@ class Speaker(db.Model):
     links: Mapped[list["SpeakerLink"]] = relationship(
         back_populates="speaker", cascade="all, delete-orphan", passive_deletes=True
     )
+
+    @property
+    def contact_erased(self) -> bool:
+        return self.email.endswith(f"@{ERASED_DOMAIN}")
 
 
 class SpeakerLink(db.Model):

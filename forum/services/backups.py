@@ -42,8 +42,8 @@ from sqlalchemy.types import TypeDecorator
 from forum import timezones
 from forum.extensions import db
 from forum.models import (
-    Event, HeldEntry, Organiser, OutboxMessage, OutboxStatus, RegistrationLink, Registration, Release, Slot,
-    SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry, event_organisers,
+    Event, HeldEntry, Organiser, OutboxMessage, OutboxStatus, RegistrationLink, Registration, RegistrationTally, Release,
+    Slot, SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry, event_organisers,
 )
 from forum.services.errors import Conflict, NotFound, ServiceError
 
@@ -119,6 +119,7 @@ PARTS = (
     Part(OutboxMessage.__table__,
          lambda event: (OutboxMessage.event_id == event.id) & OutboxMessage.status.in_(UNSENT),
          {"event_id": "events"}),
+    Part(RegistrationTally.__table__, lambda event: RegistrationTally.event_id == event.id, {"event_id": "events"}),
 )
 
 

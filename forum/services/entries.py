@@ -63,7 +63,8 @@ def seat_shown(registration: Registration) -> Shown | None:
 def part_shown(invitation: SlotSpeaker) -> Shown | None:
     """The speaker's entry for one slot now; None when they should hold nothing."""
     slot, event = invitation.slot, invitation.slot.event
-    if invitation.status is not SpeakerStatus.CONFIRMED or event.status is EventStatus.CANCELLED:
+    if (invitation.status is not SpeakerStatus.CONFIRMED or event.status is EventStatus.CANCELLED
+            or invitation.speaker.contact_erased):  # nobody to hold it any more
         return None
     return Shown(f"{slot.title} · {event.title}", slot.start_utc, slot.end_utc, event.venue, event.join_url,
                  invitation.role.value)

@@ -1,7 +1,7 @@
 """Seats held until the address is confirmed; when each registration link was last used
 
 Revision ID: 0013_registration_holds
-Revises: 0010_api_token_lifetime
+Revises: 0012_privacy
 Create Date: 2026-12-05 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_registration_holds'
-down_revision = '0010_api_token_lifetime'
+down_revision = '0012_privacy'
 branch_labels = None
 depends_on = None
 

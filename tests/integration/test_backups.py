@@ -16,12 +16,12 @@ from sqlalchemy import func, select
 from forum import create_app
 from forum.extensions import db
 from forum.models import Event, HeldEntry
-from forum.services import accounts, agenda, backups, demo, events, feeds, registrations, releases, speakers
+from forum.services import accounts, agenda, backups, demo, events, feeds, privacy, registrations, releases, speakers
 from tests.conftest import IsolatedClient, _config, mailed_link
 
 SLUG = demo.fixture()["event"]["slug"] + demo.UPCOMING_SUFFIX
 PEOPLE = (("ams@example.org", "Europe/Amsterdam"), ("ny@example.org", "America/New_York"),
-          ("leaves@example.org", "Asia/Seoul"))
+          ("leaves@example.org", "Asia/Seoul"), ("erased@example.org", "Asia/Taipei"))
 
 
 def _migrated(url: str):
@@ -65,8 +65,8 @@ def _photo() -> bytes:
 
 
 def _rich_event(client, co_organiser) -> dict:
-    """The upcoming demo, lived in: a co-organiser with a feed link, three
-    registrants (one cancelled), a speaker with a photo who confirmed, a
+    """The upcoming demo, lived in: a co-organiser with a feed link, four
+    registrants (one cancelled, one erased), a speaker with a photo who confirmed, a
     renamed slot released to everyone, then a slot deleted (still in the
     released agenda). Returns the secret links mailed, as their owners hold them."""
     demo.load_demo(upcoming=True)
@@ -77,6 +77,7 @@ def _rich_event(client, co_organiser) -> dict:
                                json={"name": email.split("@")[0], "email": email, "timezone": zone})
         assert response.status_code == 202, response.data
     registrations.cancel(registrations.by_token(mailed_link(PEOPLE[2][0])))
+    privacy.erase_registration(registrations.by_token(mailed_link(PEOPLE[3][0])), by_organiser=True)  # a tally
     speaker = next(s for s in event.speakers if s.name == demo.STILL_INVITED)
     speakers.update_profile(speaker, speakers.as_input(speaker), photo=_photo())
     speakers.send_invitation(speaker)

@@ -5,7 +5,7 @@ from flask import jsonify
 from flask_smorest import Blueprint
 
 from forum import timezones
-from forum.services import events, registrations
+from forum.services import events, privacy, registrations
 from forum.services.registrations import RegistrationInput
 from forum.web.api.auth import require_organiser
 from forum.web.api.schemas import RegistrationIn, RegistrationListQuery, RegistrationPageOut, RegistrationReceivedOut
@@ -54,5 +54,22 @@ def list_registrations(slug: str, page: int, per_page: int, status: str, q: str)
             for r in rows
         ],
         "page": page, "per_page": per_page, "total": total,
-        "counts": registrations.counts(event).by_status,
+        "counts": privacy.counts(event).by_status,
     })
+
+
+@blp.route("/events/<slug>/registrations/<int:registration_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(404, description="Not one of your events, or no such registration (any more)")
+@blp.doc(security=[{"bearerAuth": []}])
+def erase_registration(slug: str, registration_id: int):
+    """Erase a person from the event (organisers, bearer token).
+
+    A seat or place still held is cancelled first, as the organiser's
+    "remove" does: the person is e-mailed, the event leaves their calendar and
+    the waitlist moves up. Then their registration, links, calendar entry and
+    the event's e-mail to them are deleted; the counts keep them as one
+    cancelled registration. Afterwards the id is a 404.
+    """
+    event = events.organiser_event(require_organiser(), slug)
+    privacy.erase_registration(registrations.registration_of(event, registration_id), by_organiser=True)

@@ -237,7 +237,8 @@ class RegistrationPageOut(Schema):
     per_page = fields.Integer(required=True)
     total = fields.Integer(required=True)
     counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
-                         metadata={"description": "Registrations per status, for the whole event"})
+                         metadata={"description": "Registrations per status, for the whole event, including "
+                                                  "people whose personal data was erased"})
 
 
 class SpeakerIn(Schema):

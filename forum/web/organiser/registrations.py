@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from forum import mail, spreadsheets
-from forum.services import events, registrations
+from forum.services import events, privacy, registrations
 from forum.services.errors import Conflict, Invalid
 from forum.web.forms import show_errors, status_of
 from forum.web.organiser import bp
@@ -31,7 +31,7 @@ def registrations_page(slug: str):
         rows, total, error = [], 0, " ".join(problem.fields.values())
     return render_template(
         "organiser/registrations.html", event=event, rows=rows, total=total, page=page, per_page=PER_PAGE,
-        query=query, status=status, error=error, counts=registrations.counts(event),
+        query=query, status=status, error=error, counts=privacy.counts(event),
         ranks=registrations.waitlist_ranks(rows),
         statuses=[s.value for s in registrations.Status], action_form=ActionForm(),
         actions_for=registrations.allowed_actions,
@@ -53,6 +53,24 @@ def registration_action(slug: str, registration_id: int, action: str):
             flash(f"{registration.name} {done}; they have been e-mailed.{note}")
         except Conflict as error:
             flash(error.message, "error")
+    return redirect(back)
+
+
+@bp.route("/events/<slug>/registrations/<int:registration_id>/erase", methods=["GET", "POST"])
+def erase_registration(slug: str, registration_id: int):
+    """The GET asks to confirm; the POST cancels what the person holds, then erases them."""
+    event = events.organiser_event(current_user, slug)
+    registration = registrations.registration_of(event, registration_id)
+    back = _back_to_list(slug)
+    if request.method == "GET":
+        return render_template("organiser/erase_registration.html", event=event, registration=registration,
+                               back=back, action_form=ActionForm())
+    if not ActionForm().validate_on_submit():
+        flash("The form expired; try again.", "error")
+        return redirect(back)
+    name = registration.name
+    privacy.erase_registration(registration, by_organiser=True)
+    flash(f"{name}'s registration and personal data are erased; only the counts keep them.")
     return redirect(back)
 
 

@@ -10,7 +10,7 @@ from dataclasses import asdict
 from flask import flash, make_response, redirect, render_template, request, url_for
 
 from forum import planning, timezones
-from forum.services import entries, events, feeds, invitations, registrations, releases
+from forum.services import entries, events, feeds, invitations, privacy, registrations, releases
 from forum.services.errors import Conflict
 from forum.services.registrations import RegistrationInput
 from forum.web.feeds import calendar_response
@@ -101,6 +101,26 @@ def cancel_registration(token: str):
 def confirm_address(token: str):
     return _button(token, registrations.confirm_address,
                    "Thank you: your address is confirmed. Where your registration stands is below.")
+
+
+@bp.route("/registrations/<token>/delete", methods=["GET", "POST"])
+def delete_registration(token: str):
+    """The GET asks to confirm (a link scanner deletes nothing); only the POST deletes."""
+    registration = registrations.by_token(token)
+    event = registration.event
+    if request.method == "GET":
+        page = render_template("public/delete_registration.html", registration=registration, event=event,
+                               token=token, form=ButtonForm())
+        return private(make_response(page))
+    if not ButtonForm().validate_on_submit():
+        flash("The form expired; press the button again.", "error")
+        return private(redirect(url_for("public.delete_registration", token=token)))
+    privacy.erase_registration(registration, by_organiser=False)
+    flash("Your registration and your personal data are deleted, and the links we sent you no longer work. "
+          "A last e-mail confirms the cancellation and takes the event out of your calendar; once it is sent, "
+          "we keep nothing about you.")
+    return private(redirect(url_for("public.event_page", slug=event.slug) if event.is_public
+                            else url_for("public.index")))
 
 
 @bp.get("/registrations/<token>/event.ics")
