@@ -3,6 +3,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from forum import timezones
 from forum.models import EventStatus, SlotKind, SpeakerRole, SpeakerStatus
+from forum.services.accounts import MAX_ID
 
 INSTANT = "ISO 8601 with the offset of the requested zone"
 UTC_INSTANT = "ISO 8601 in UTC, ending in Z"
@@ -256,7 +257,7 @@ class SpeakerProfileOut(Schema):
 
 
 class AssignIn(Schema):
-    speaker_id = WholeNumber(required=True)
+    speaker_id = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_ID))
     role = fields.String(load_default="speaker", validate=validate.OneOf(["speaker", "panelist", "moderator", "host"]))
     send = fields.Boolean(load_default=True, metadata={"description": "E-mail the invitation now (default true)"})
 
