@@ -5,14 +5,19 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from forum import timezones
+from forum.services.accounts import MAX_ID
 
 
 class DatabaseId(IntegerConverter):
-    """An id in a URL fits the database's integer column (PostgreSQL's is
-    32-bit); a larger number is no such page, a 404, not an overflow 500."""
+    """An id in a URL as the database can look it up. PostgreSQL's integer
+    is 32-bit, so a larger number names no row: it is read as 0, which no row
+    has (ids start at 1), and the view answers its own 404 rather than an
+    overflow 500. Refusing the match instead made werkzeug answer 405 when a
+    rule for another method shares the path."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_ID else 0
 
 
 def init_app(app: Flask) -> None:

@@ -32,6 +32,29 @@ def test_openapi_document_is_valid_and_describes_the_routes(spec):
     assert "bearerAuth" in spec["components"]["securitySchemes"]
 
 
+def test_each_operation_lists_its_errors_with_the_error_body(spec):
+    """No catch-all `default`: a status the document does not name is a
+    finding (test_api_fuzz.py), and every error names the one error body."""
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":  # the path's own, shared by its operations
+                continue
+            responses = operation["responses"]
+            assert "default" not in responses, (method, path)
+            for status, response in responses.items():
+                if status.startswith("4"):
+                    named = response.get("$ref", "").rsplit("/", 1)[-1]  # flask-smorest's own 422
+                    response = spec["components"]["responses"].get(named, response)
+                    schema = response["content"]["application/json"]["schema"]
+                    assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, status)
+            if {"bearerAuth": []} in operation.get("security", []):
+                assert "401" in responses, (method, path)
+            if "{slug}" in path:
+                assert "404" in responses, (method, path)
+    error = spec["components"]["schemas"]["ErrorDetailOut"]
+    assert set(error["required"]) == {"code", "message", "fields"}
+
+
 def test_event_response_matches_the_document(client, spec):
     demo.load_demo()
     body = client.get(f"/api/v1/events/{SLUG}?tz=America/Sao_Paulo").get_json()

@@ -456,6 +456,10 @@ def test_ids_too_large_for_the_database_are_404s(logged_in, organiser):
     assert logged_in.post(f"/organiser/events/{event.slug}/registrations/{huge}/remove").status_code == 404
     assert logged_in.patch(f"/api/v1/events/{event.slug}/slots/{2**31}", json={"title": "x"},
                            headers=bearer).status_code == 404
+    assert logged_in.delete(f"/api/v1/events/{event.slug}/slots/{2**31}", headers=bearer).status_code == 404  # not 405
+    assigned = logged_in.post(f"/api/v1/events/{event.slug}/slots/1/speakers", json={"speaker_id": 2**31},
+                              headers=bearer)
+    assert assigned.status_code == 422 and set(_error(assigned)["fields"]) == {"speaker_id"}
     assert logged_in.get(f"/organiser/events/{event.slug}/slots/{2**31 - 1}/edit").status_code == 404  # no such slot
 
 

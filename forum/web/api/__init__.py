@@ -14,8 +14,11 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 def init_app(app: Flask) -> None:
     from forum.web.api import registrations, speakers
     from forum.web.api.routes import blp
+    from forum.web.api.schemas import ErrorOut
 
     app.before_request(guard_json_body)
+    api.ERROR_SCHEMA = ErrorOut  # the one error body web/errors.py writes
+    api.DEFAULT_ERROR_RESPONSE_NAME = None  # each operation lists the errors it can answer instead
     api.init_app(app, spec_kwargs={"info": {"description": "Multi-timezone agendas for online forums."}})
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Token from `flask organiser token EMAIL`."}

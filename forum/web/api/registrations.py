@@ -2,24 +2,24 @@
 from __future__ import annotations
 
 from flask import jsonify
-from flask_smorest import Blueprint
 
 from forum import timezones
 from forum.services import events, privacy, registrations
 from forum.services.registrations import RegistrationInput
 from forum.web.api.auth import require_organiser
+from forum.web.api.blueprint import ApiBlueprint
 from forum.web.api.schemas import RegistrationIn, RegistrationListQuery, RegistrationPageOut, RegistrationReceivedOut
 from forum.web.limits import registration_limit
 
-blp = Blueprint("api_registrations", __name__, url_prefix="/api/v1", description="Registrations")
+blp = ApiBlueprint("api_registrations", __name__, url_prefix="/api/v1", description="Registrations")
 
 
 @blp.route("/events/<slug>/registrations", methods=["POST"])
 @registration_limit
 @blp.arguments(RegistrationIn)
 @blp.response(202, RegistrationReceivedOut)
-@blp.alt_response(409, description="The event is cancelled, over, not published or not open yet")
-@blp.alt_response(429, description="Too many registrations from this address; see Retry-After")
+@blp.errors(404, (409, "The event is cancelled, over, not published or not open yet"),
+            (429, "Too many registrations from this address; see Retry-After"))
 def register(payload: dict, slug: str):
     """Register for a seat, or a place on the waitlist when the event is full.
 
@@ -36,6 +36,7 @@ def register(payload: dict, slug: str):
 @blp.route("/events/<slug>/registrations", methods=["GET"])
 @blp.arguments(RegistrationListQuery, location="query", as_kwargs=True)
 @blp.response(200, RegistrationPageOut)
+@blp.errors(401, 404)
 @blp.doc(security=[{"bearerAuth": []}])
 def list_registrations(slug: str, page: int, per_page: int, status: str, q: str):
     """The event's registrations, oldest first, for its organisers (bearer token)."""

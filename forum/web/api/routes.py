@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import g, jsonify, request
-from flask_smorest import Blueprint
 
 from forum import timezones
 from forum.services import agenda, events, releases
@@ -13,6 +12,7 @@ from forum.services.errors import Invalid
 from forum.services.events import EventInput
 from forum.web.api import present
 from forum.web.api.auth import bearer_organiser, require_organiser
+from forum.web.api.blueprint import ApiBlueprint
 from forum.web.api.schemas import (
     EventIn, EventListOut, EventListQuery, EventOut, EventPatch, OrganiserEventOut, ReleaseIn, ReleaseListOut, ReleaseOut,
     SlotIn, SlotOut,
@@ -20,7 +20,7 @@ from forum.web.api.schemas import (
 )
 from forum.web.errors import error_response
 
-blp = Blueprint("api_events", __name__, url_prefix="/api/v1", description="Events and their agendas")
+blp = ApiBlueprint("api_events", __name__, url_prefix="/api/v1", description="Events and their agendas")
 BEARER = [{"bearerAuth": []}]
 
 
@@ -66,6 +66,7 @@ def list_events(when: str, tz: str = "UTC"):
 @blp.route("/events/<slug>")
 @blp.arguments(ZoneQuery, location="query", as_kwargs=True)
 @blp.response(200, EventOut)
+@blp.errors(401, 404)
 @blp.doc(security=[{}, *BEARER])
 def get_event(slug: str, tz: str | None = None):
     """An event with its agenda; `start`/`end` in `tz` (default: the event's zone).
@@ -95,6 +96,7 @@ def _own_event(slug: str):
 @blp.route("/events", methods=["POST"])
 @blp.arguments(EventIn)
 @blp.response(201, OrganiserEventOut)
+@blp.errors(401)
 @blp.doc(security=BEARER)
 def create_event(payload: dict):
     """Create a draft event; `start` and `end` are wall-clock times in `timezone`."""
@@ -112,6 +114,7 @@ def _patched(current, payload: dict):
 @blp.route("/events/<slug>", methods=["PATCH"])
 @blp.arguments(EventPatch)
 @blp.response(200, OrganiserEventOut)
+@blp.errors(401, 404)
 @blp.doc(security=BEARER)
 def update_event(payload: dict, slug: str):
     """Change some fields of an event; the others keep their values."""
@@ -122,6 +125,7 @@ def update_event(payload: dict, slug: str):
 
 @blp.route("/events/<slug>/<any(publish, unpublish, cancel):action>", methods=["POST"])
 @blp.response(200, OrganiserEventOut)
+@blp.errors(401, 404, (409, "The event cannot make this move from its current state"))
 @blp.doc(security=BEARER)
 def change_status(slug: str, action: str):
     """Publish, unpublish or cancel an event (409 when the move is not allowed)."""
@@ -133,6 +137,7 @@ def change_status(slug: str, action: str):
 @blp.route("/events/<slug>/slots", methods=["POST"])
 @blp.arguments(SlotIn)
 @blp.response(201, SlotOut)
+@blp.errors(401, 404)
 @blp.doc(security=BEARER)
 def add_slot(payload: dict, slug: str):
     """Add a slot; `start` and `end` are wall-clock times in `timezone` (default: the event's)."""
@@ -144,6 +149,7 @@ def add_slot(payload: dict, slug: str):
 @blp.route("/events/<slug>/slots/<int:slot_id>", methods=["PATCH"])
 @blp.arguments(SlotPatch)
 @blp.response(200, SlotOut)
+@blp.errors(401, 404)
 @blp.doc(security=BEARER)
 def update_slot(payload: dict, slug: str, slot_id: int):
     event = _own_event(slug)
@@ -154,6 +160,7 @@ def update_slot(payload: dict, slug: str, slot_id: int):
 
 @blp.route("/events/<slug>/slots/<int:slot_id>", methods=["DELETE"])
 @blp.response(204)
+@blp.errors(401, 404)
 @blp.doc(security=BEARER)
 def delete_slot(slug: str, slot_id: int):
     agenda.delete_slot(agenda.slot_of(_own_event(slug), slot_id))
@@ -167,7 +174,7 @@ def _release(release) -> dict:
 @blp.route("/events/<slug>/releases", methods=["POST"])
 @blp.arguments(ReleaseIn)
 @blp.response(201, ReleaseOut)
-@blp.alt_response(409, description="Nothing to publish, or the event is not published")
+@blp.errors(401, 404, (409, "Nothing to publish, or the event is not published"))
 @blp.doc(security=BEARER)
 def publish_changes(payload: dict, slug: str):
     """Publish the draft agenda: a new release, and one message to each person it affects."""
@@ -177,6 +184,8 @@ def publish_changes(payload: dict, slug: str):
 
 @blp.route("/events/<slug>/releases", methods=["GET"])
 @blp.response(200, ReleaseListOut)
+@blp.errors(401, 404)
+@blp.doc(security=[{}, *BEARER])
 def list_releases(slug: str):
     """The changelog: each release with its changes, newest first."""
     event = events.public_event(slug, bearer_organiser())

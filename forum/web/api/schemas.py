@@ -3,9 +3,23 @@ from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from forum import timezones
 from forum.models import EventStatus, RegistrationStatus, SlotKind, SpeakerRole, SpeakerStatus
+from forum.services.accounts import MAX_ID
 
 INSTANT = "ISO 8601 with the offset of the requested zone"
 UTC_INSTANT = "ISO 8601 in UTC, ending in Z"
+
+
+class ErrorDetailOut(Schema):
+    code = fields.String(required=True, metadata={"example": "not_found"})
+    message = fields.String(required=True, metadata={"description": "What went wrong and what to do, in words"})
+    per_field = fields.Dict(keys=fields.String(), values=fields.String(), required=True, data_key="fields",
+                            metadata={"description": "A message per input field at fault; empty when none is"})
+
+
+class ErrorOut(Schema):
+    """Every 4xx answer of the API (web/errors.py writes them)."""
+
+    error = fields.Nested(ErrorDetailOut, required=True)
 
 
 class ZoneQuery(Schema):
@@ -79,6 +93,7 @@ class EventOut(EventSummaryOut):
     description = fields.String(required=True)
     registration = fields.Nested(RegistrationStateOut, required=True)
     slots = fields.List(fields.Nested(SlotOut), required=True)
+    join_url = fields.String(metadata={"description": "Private: only with a bearer token of the event's organisers"})
 
 
 class EventListOut(Schema):
@@ -108,6 +123,7 @@ class WholeNumber(fields.Integer):
 
 WALL_CLOCK = {"type": "string", "example": "2026-05-06T16:00",
               "description": "Wall-clock time without offset, in `timezone` (default: the event's zone)"}
+END_WALL_CLOCK = {**WALL_CLOCK, "example": "2026-05-06T18:00"}  # an example pair that makes a valid range
 FOLD = {"description": "Which instant an ambiguous wall-clock time means: 0 the first, 1 the second"}
 
 
@@ -116,7 +132,7 @@ class WallClockRange(Schema):
 
     timezone = fields.String(metadata={"description": "Zone of start and end", "example": "Asia/Taipei"})
     start = WallClock(metadata=WALL_CLOCK)
-    end = WallClock(metadata=WALL_CLOCK)
+    end = WallClock(metadata=END_WALL_CLOCK)
     start_fold = WholeNumber(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
     end_fold = WholeNumber(validate=validate.OneOf([0, 1]), allow_none=True, metadata=FOLD)
 
@@ -154,7 +170,7 @@ class EventIn(EventPatch):
     title = fields.String(required=True, validate=validate.Length(max=200))
     timezone = fields.String(required=True, metadata={"example": "Asia/Taipei"})
     start = WallClock(required=True, metadata=WALL_CLOCK)
-    end = WallClock(required=True, metadata=WALL_CLOCK)
+    end = WallClock(required=True, metadata=END_WALL_CLOCK)
 
 
 class SlotPatch(WallClockRange):
@@ -170,7 +186,7 @@ class SlotPatch(WallClockRange):
 class SlotIn(SlotPatch):
     title = fields.String(required=True, validate=validate.Length(max=200))
     start = WallClock(required=True, metadata=WALL_CLOCK)
-    end = WallClock(required=True, metadata=WALL_CLOCK)
+    end = WallClock(required=True, metadata=END_WALL_CLOCK)
 
 
 class OrganiserEventOut(EventOut):
@@ -265,7 +281,7 @@ class SpeakerProfileOut(Schema):
 
 
 class AssignIn(Schema):
-    speaker_id = WholeNumber(required=True)
+    speaker_id = WholeNumber(required=True, validate=validate.Range(min=1, max=MAX_ID))
     role = fields.String(load_default="speaker", validate=validate.OneOf(["speaker", "panelist", "moderator", "host"]))
     send = fields.Boolean(load_default=True, metadata={"description": "E-mail the invitation now (default true)"})
 

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 from flask import g, jsonify
-from flask_smorest import Blueprint
 
 from forum import timezones
 from forum.services import agenda, events, speakers
 from forum.services.speakers import SpeakerInput
 from forum.web.api.auth import require_organiser
+from forum.web.api.blueprint import ApiBlueprint
 from forum.web.api.schemas import AssignIn, InvitationListOut, InvitationOut, SpeakerIn, SpeakerProfileOut
 
-blp = Blueprint("api_speakers", __name__, url_prefix="/api/v1", description="Speakers (organisers)")
+blp = ApiBlueprint("api_speakers", __name__, url_prefix="/api/v1", description="Speakers (organisers)")
 BEARER = [{"bearerAuth": []}]
 
 
@@ -45,6 +45,7 @@ def _invitation(row: speakers.BoardRow) -> dict:
 @blp.route("/events/<slug>/speakers", methods=["POST"])
 @blp.arguments(SpeakerIn)
 @blp.response(201, SpeakerProfileOut)
+@blp.errors(401, 404)
 @blp.doc(security=BEARER)
 def add_speaker(payload: dict, slug: str):
     """Add a speaker to the event (422 when the e-mail is already one of its speakers)."""
@@ -54,6 +55,7 @@ def add_speaker(payload: dict, slug: str):
 
 @blp.route("/events/<slug>/speakers", methods=["GET"])
 @blp.response(200, InvitationListOut)
+@blp.errors(401, 404)
 @blp.doc(security=BEARER)
 def board(slug: str):
     """Every speaker on every slot: status, their local time, night and double-booking warnings."""
@@ -63,7 +65,7 @@ def board(slug: str):
 @blp.route("/events/<slug>/slots/<int:slot_id>/speakers", methods=["POST"])
 @blp.arguments(AssignIn)
 @blp.response(201, InvitationOut)
-@blp.alt_response(409, description="The speaker is already on this slot")
+@blp.errors(401, 404, (409, "The speaker is already on this slot"))
 @blp.doc(security=BEARER)
 def assign(payload: dict, slug: str, slot_id: int):
     """Put a speaker on a slot with a role and (by default) e-mail the invitation."""
