@@ -61,7 +61,7 @@ def list_registrations(slug: str, page: int, per_page: int, status: str, q: str)
 
 @blp.route("/events/<slug>/registrations/<int:registration_id>", methods=["DELETE"])
 @blp.response(204)
-@blp.alt_response(404, description="Not one of your events, or no such registration (any more)")
+@blp.errors(401, (404, "Not one of your events, or no such registration (any more)"))
 @blp.doc(security=[{"bearerAuth": []}])
 def erase_registration(slug: str, registration_id: int):
     """Erase a person from the event (organisers, bearer token).
