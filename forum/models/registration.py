@@ -55,7 +55,8 @@ class Registration(db.Model):
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     link_mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a repeat mails it once an hour at most
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # its owner pressed "confirm"
-    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a held seat goes back after this
+    # A held seat goes back after this; indexed for the worker, which looks on every pass.
+    held_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     reminded_day_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # never twice
     reminded_hour_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

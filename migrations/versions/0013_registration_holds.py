@@ -32,6 +32,7 @@ def upgrade():
         batch_op.drop_constraint(batch_op.f('ck_registrations_registration_status'), type_='check')
         batch_op.create_check_constraint('registration_status', NEW_STATUSES)
         batch_op.create_check_constraint('held_have_a_deadline', "(status = 'held') = (held_until IS NOT NULL)")
+        batch_op.create_index(batch_op.f('ix_registrations_held_until'), ['held_until'], unique=False)
 
     with op.batch_alter_table('registration_links', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_used_at', sa.DateTime(), nullable=True))
@@ -44,6 +45,7 @@ def downgrade():
     # A held seat was never confirmed: it goes back, as its deadline would have done.
     op.execute("UPDATE registrations SET status = 'cancelled', held_until = NULL WHERE status = 'held'")
     with op.batch_alter_table('registrations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_registrations_held_until'))
         batch_op.drop_constraint(batch_op.f('ck_registrations_held_have_a_deadline'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_registrations_registration_status'), type_='check')
         batch_op.create_check_constraint('registration_status', OLD_STATUSES)
