@@ -63,7 +63,7 @@ def read(raw: bytes | str) -> Parsed:
             parsed.problems.append(f"The file has more than {MAX_ROWS} rows; split it.")
             break
         padded = values + [""] * (len(header) - len(values))
-        cells = {name: spreadsheets.unneutralise(value.strip()) for name, value in zip(header, padded) if name in COLUMNS}
+        cells = {name: _cell(value) for name, value in zip(header, padded) if name in COLUMNS}
         if not (problem or any(cells.values())):
             continue
         extra = len(values) - len(header)
@@ -71,6 +71,12 @@ def read(raw: bytes | str) -> Parsed:
         problems += [f"has {extra} cell(s) more than the header"] if extra > 0 else []
         parsed.rows.append((number, cells, problems + _cell_problems(cells)))
     return parsed
+
+
+def _cell(value: str) -> str:
+    """A cell's text without the spaces round it; the apostrophe the export put before a
+    formula comes off first, as what follows it may be a tab that the stripping would take."""
+    return spreadsheets.unneutralise(value.lstrip(" ")).strip()
 
 
 def _names(cells: list[str]) -> list[str]:

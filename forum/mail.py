@@ -89,7 +89,7 @@ def new_message(
     message = EmailMessage(policy=policy.SMTP)
     message["From"] = sender
     message["To"] = wire_address(recipient)
-    message["Subject"] = " ".join(subject.split())  # a header is one line, whatever a title holds
+    message["Subject"] = " ".join(subject.splitlines()).strip()  # a header is one line, whatever a title holds
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
     message.set_content(text)

@@ -16,11 +16,13 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    """An apostrophe before a formula, and before apostrophes that precede one,
+    so that `unneutralise` gives back "'=1+1" as it was, not as "=1+1"."""
+    return "'" + text if text.lstrip("'").startswith(FORMULA_PREFIXES) else text
 
 
 def unneutralise(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text
+    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_PREFIXES) else text
 
 
 def csv_text(header: list[str], rows: Iterable[list]) -> str:

@@ -13,7 +13,7 @@ from forum.mail import wire_address
 from forum.models import ApiToken, Organiser
 from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.tokens import hash_token, new_token
-from forum.services.validation import Checker
+from forum.services.validation import UNFIT_RE, Checker
 from forum.timezones import now_utc
 
 MIN_PASSWORD_LENGTH = 8
@@ -52,7 +52,11 @@ def create_organiser(email: str, password: str, name: str = "") -> Organiser:
 
 
 def find_organiser(email: str) -> Organiser | None:
-    return db.session.scalar(select(Organiser).where(Organiser.email == normalise_email(email)))
+    """None too for text no address holds: PostgreSQL refuses a query with NUL in it."""
+    address = normalise_email(email)
+    if UNFIT_RE.search(address):
+        return None
+    return db.session.scalar(select(Organiser).where(Organiser.email == address))
 
 
 @cache

@@ -55,9 +55,9 @@ def _checked(event: Event, data: SlotInput) -> dict:
     check = Checker()
     values = {
         "title": check.line("title", data.title, 200),
-        "track": check.text("track", data.track, 100, required=False),
+        "track": check.line("track", data.track, 100, required=False),  # lines, as the agenda file has them
         "description": check.text("description", data.description, 20000, required=False),
-        "speakers_text": check.text("speakers_text", data.speakers_text, 500, required=False),
+        "speakers_text": check.line("speakers_text", data.speakers_text, 500, required=False),
     }
     try:
         values["kind"] = SlotKind(data.kind)

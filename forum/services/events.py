@@ -13,7 +13,7 @@ from forum import planning, timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Organiser, Slot, SlotSpeaker, event_organisers
 from forum.services import calendar_sync, registrations, releases, speakers
-from forum.services.errors import Conflict, NotFound
+from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.validation import Checker
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -213,12 +213,12 @@ def add_organiser(event: Event, email: str) -> Organiser:
 
     check = Checker()
     email = check.email("email", email)
-    other = find_organiser(email) if email else None
-    if email and other is None:
-        check.fail("email", f"No organiser has the address {email}; create their account first.")
-    elif other in event.organisers:
-        check.fail("email", f"{email} already organises this event.")
-    check.raise_if_any()
+    check.raise_if_any()  # what is no address is never looked up: PostgreSQL refuses NUL in a query
+    other = find_organiser(email)
+    if other is None:
+        raise Invalid({"email": f"No organiser has the address {email}; create their account first."})
+    if other in event.organisers:
+        raise Invalid({"email": f"{email} already organises this event."})
     event.organisers.append(other)
     db.session.commit()
     return other
@@ -259,13 +259,14 @@ def _with_agenda(query):
 
 def organiser_event(organiser: Organiser, slug: str, with_agenda: bool = False) -> Event:
     """The organiser's own event; anyone else's is NotFound, never Forbidden,
-    so the existence of other organisers' drafts does not leak."""
+    so the existence of other organisers' drafts does not leak. A slug no
+    event could have is not looked up (PostgreSQL refuses NUL in a query)."""
     query = (
         select(Event)
         .join(event_organisers)
         .where(Event.slug == slug, event_organisers.c.organiser_id == organiser.id)
     )
-    event = db.session.scalar(_with_agenda(query) if with_agenda else query)
+    event = db.session.scalar(_with_agenda(query) if with_agenda else query) if SLUG_RE.fullmatch(slug) else None
     if event is None:
         raise NotFound(f"No event “{slug}” among your events.")
     return event
@@ -288,7 +289,7 @@ def public_event(slug: str, viewer: Organiser | None = None) -> Event:
     Organisers of the event also see it while it is a draft (preview); the
     organisers are loaded only then, not on every public page view.
     """
-    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    event = db.session.scalar(select(Event).where(Event.slug == slug)) if SLUG_RE.fullmatch(slug) else None
     if event is None or not (event.is_public or (viewer is not None and viewer in event.organisers)):
         raise NotFound(f"No published event “{slug}”.")
     return event

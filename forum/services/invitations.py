@@ -8,6 +8,7 @@ the attendee's own zone first, with the event's zone beside them.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -161,8 +162,10 @@ def send_change(registration: Registration, token: str, change: entries.Change) 
 
 
 def send_message(registration: Registration, token: str, subject: str, body: str) -> None:
-    """An organiser's note to confirmed attendees, with the join link they are entitled to."""
-    _send(registration, token, "organiser-message", subject, body.split("\n\n"))
+    """An organiser's note to confirmed attendees, with the join link they are entitled to.
+
+    A blank line starts a paragraph, whichever line ends the browser sent (a textarea sends CRLF)."""
+    _send(registration, token, "organiser-message", subject, re.sub(r"\r\n?", "\n", body).split("\n\n"))
 
 
 def describe_change(change: dict, zone: str) -> str:

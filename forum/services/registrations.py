@@ -552,7 +552,7 @@ def send_reminders(now: datetime | None = None) -> int:
 def message_confirmed(event: Event, subject: str, body: str) -> int:
     """Queue one e-mail per confirmed attendee, each with their own link."""
     check = Checker()
-    subject = check.text("subject", subject, 200)
+    subject = check.line("subject", subject, 200)
     body = check.text("body", body, 20000)
     check.raise_if_any()
     people = confirmed_registrations(event)

@@ -303,9 +303,9 @@ def update_talk(speaker: Speaker, invitation_id: int, title: str, abstract: str)
     if invitation.role is not SpeakerRole.SPEAKER:
         raise Conflict("Only the speaker of a talk can rename it; a panel's title is the organisers' to change.")
     check = Checker()
-    slot.title = check.line("title", title, 200)
-    slot.description = check.text("abstract", abstract, 5000, required=False)
+    title, abstract = check.line("title", title, 200), check.text("abstract", abstract, 5000, required=False)
     check.raise_if_any()
+    slot.title, slot.description = title, abstract
     _log(invitation, "edited talk", slot.title)
     calendar_sync.sync_parts(slot.event)
     db.session.commit()

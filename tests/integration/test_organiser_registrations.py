@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from dataclasses import asdict
+from email import message_from_bytes, policy
 
 import openpyxl
 import pytest
@@ -134,6 +135,20 @@ def test_message_all_confirmed(logged_in, full_event):
     assert response.status_code == 302 and OutboxMessage.query.count() == before + 2
     sent = OutboxMessage.query.filter_by(kind="organiser-message").all()
     assert sorted(m.recipient for m in sent) == ["p0@example.org", "p1@example.org"]
+
+
+def test_a_message_typed_in_a_browser_keeps_its_paragraphs_and_a_one_line_subject(logged_in, full_event):
+    """A textarea sends CRLF line ends, so its blank lines are CRLF CRLF; a subject is one header line."""
+    two_lines = logged_in.post("/organiser/events/full/message", data={"subject": "Slides\r\nBcc: x@example.org",
+                                                                      "body": "Hello"})
+    assert two_lines.status_code == 422 and "Keep it on one line." in two_lines.get_data(as_text=True)
+    sent = logged_in.post("/organiser/events/full/message",
+                          data={"subject": "Slides  and\u00a0notes", "body": "The slides are online.\r\n\r\nSee you!"})
+    assert sent.status_code == 302
+    row = OutboxMessage.query.filter_by(kind="organiser-message").first()
+    message = message_from_bytes(row.message, policy=policy.default)
+    assert str(message["Subject"]) == "Slides  and\u00a0notes"
+    assert "<p>The slides are online.</p><p>See you!</p>" in message.get_body(("html",)).get_content()
 
 
 def test_outbox_page_shows_failures_and_retries(logged_in, full_event):

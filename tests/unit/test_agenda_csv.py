@@ -24,7 +24,7 @@ def test_kind_labels_are_understood():
 
 
 def test_formula_cells_round_trip():
-    for text in ["=1+1", "+31 20", "-5", "@SUM(A1)"]:
+    for text in ["=1+1", "+31 20", "-5", "@SUM(A1)", "'=1+1", "''-5"]:  # and what looks neutralised already
         assert spreadsheets.unneutralise(spreadsheets.neutralise(text)) == text
         assert spreadsheets.neutralise(text).startswith("'")
     assert spreadsheets.unneutralise("'quoted") == "'quoted"

@@ -71,6 +71,10 @@ class ActionForm(FlaskForm):
     """Buttons that only post (CSRF-protected)."""
 
 
+class ReleaseForm(FlaskForm):
+    comment = TextAreaField("Comment for the changelog and the e-mails (optional)", render_kw={"maxlength": 2000})
+
+
 class MessageForm(FlaskForm):
     subject = StringField("Subject")
     body = TextAreaField("Message (blank lines separate paragraphs)")

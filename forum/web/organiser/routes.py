@@ -15,8 +15,8 @@ from forum.services.errors import Conflict, Invalid
 from forum.services.events import EventInput
 from forum.web.forms import status_of, submit, to_input
 from forum.web.organiser import bp
-from forum.web.organiser.forms import (ActionForm, EventForm, ImportForm, OrganiserForm, ShiftForm, SlotForm,
-                                      TokenForm)
+from forum.web.organiser.forms import (ActionForm, EventForm, ImportForm, OrganiserForm, ReleaseForm, ShiftForm,
+                                      SlotForm, TokenForm)
 from forum.web.secret_links import private
 
 
@@ -70,7 +70,7 @@ def change_status(slug: str):
 @bp.get("/events/<slug>/")
 def builder(slug: str):
     event = _event(slug, with_agenda=True)
-    return _render_builder(event, SlotForm(data=asdict(agenda.next_slot_input(event))))
+    return _render_builder(event)
 
 
 def _shift_form(event) -> ShiftForm:
@@ -82,7 +82,8 @@ def _shift_form(event) -> ShiftForm:
     return form
 
 
-def _render_builder(event, slot_form, shift_form=None, status=200, organiser_form=None):
+def _render_builder(event, slot_form=None, shift_form=None, status=200, organiser_form=None, release_form=None):
+    slot_form = slot_form or SlotForm(data=asdict(agenda.next_slot_input(event)))
     shift_form = shift_form or _shift_form(event)
     days = planning.agenda_days(event.slots, event.timezone, event.timezone)
     warnings = planning.overlap_warnings(event.slots)
@@ -92,7 +93,7 @@ def _render_builder(event, slot_form, shift_form=None, status=200, organiser_for
         pending=releases.preview(event) if event.status is EventStatus.PUBLISHED else [],
         describe=invitations.describe_change,
         slot_form=slot_form, shift_form=shift_form, action_form=ActionForm(),
-        organiser_form=organiser_form or OrganiserForm(),
+        organiser_form=organiser_form or OrganiserForm(), release_form=release_form or ReleaseForm(formdata=None),
         status_actions=events.allowed_actions(event),
     ), status
 
@@ -143,15 +144,20 @@ def slot_action(slug: str, slot_id: int, action: str):
 
 @bp.post("/events/<slug>/releases")
 def publish_changes(slug: str):
-    event = _event(slug)
-    if not ActionForm().validate_on_submit():
-        flash("The form expired; try again.", "error")
-        return _builder(slug)
+    """A refused comment shows again beside its message; a refused release is a note on the builder."""
+    event = _event(slug, with_agenda=True)
+    form = ReleaseForm()
     try:
-        release = releases.publish_changes(event, current_user, request.form.get("comment", ""))
+        release = submit(form, lambda: releases.publish_changes(event, current_user, form.comment.data))
+    except Conflict as error:
+        flash(error.message, "error")
+        return _builder(slug)
+    if release:
         flash(f"Update {release.number} is public; {release.notified} message(s) queued for the people it affects.")
-    except (Conflict, Invalid) as error:
-        flash(error.fields.get("comment") or error.message, "error")
+    elif "csrf_token" in form.errors:
+        flash("The form expired; try again.", "error")
+    else:
+        return _render_builder(event, status=status_of(form), release_form=form)
     return _builder(slug)
 
 
@@ -168,7 +174,7 @@ def shift(slug: str):
     if moved:
         flash(f"Moved {moved} slot(s) by {form.minutes.data} minutes.")
         return _builder(event.slug)
-    return _render_builder(event, SlotForm(data=asdict(agenda.next_slot_input(event))), form, status_of(form))
+    return _render_builder(event, shift_form=form, status=status_of(form))
 
 
 @bp.post("/events/<slug>/organisers")
@@ -179,8 +185,7 @@ def add_organiser(slug: str):
     if other:
         flash(f"{other.email} now organises this event too.")
         return _builder(event.slug)
-    slot_form = SlotForm(data=asdict(agenda.next_slot_input(event)))
-    return _render_builder(event, slot_form, status=status_of(form), organiser_form=form)
+    return _render_builder(event, status=status_of(form), organiser_form=form)
 
 
 @bp.route("/events/<slug>/import", methods=["GET", "POST"])

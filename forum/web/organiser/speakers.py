@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from forum import timezones
 from forum.services import agenda, events, speakers
-from forum.services.errors import Conflict, Invalid
+from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.speakers import SpeakerInput
 from forum.web.forms import show_errors, to_input, uploaded
 from forum.web.organiser import bp
@@ -92,7 +92,7 @@ def assign_speaker(slug: str):
             return _board(slug)
         except Invalid as error:
             show_errors(form, error)
-        except Conflict as error:
+        except (Conflict, NotFound) as error:  # a speaker or slot gone since the page was shown
             form.form_errors.append(error.message)
     return _render(event, assign_form=form, status=422)
 
