@@ -912,10 +912,11 @@ def test_any_text_in_an_address_is_no_500(logged_in, bearer, listed, lookup, q):
 
 CHOSEN = [  # a select or radio button shows its own choices again, not what was sent: `hidden`
     Writer("event form, new", _new_event, EVENT_FORM | {"registration_opens": "", "start_fold": ""},
-           ("timezone", "start", "capacity", "speaker_reminder_days", "registration_opens", "start_fold"),
+           ("timezone", "start", "capacity", "speaker_reminder_days", "email_confirmation_hours", "registration_opens",
+            "start_fold"),
            hidden=("start_fold",)),
     Writer("event API, new", _api_new_event, EVENT | {"capacity": 10, "start_fold": 0},
-           ("timezone", "start", "capacity", "start_fold"), api="POST", done=201),
+           ("timezone", "start", "capacity", "email_confirmation_hours", "start_fold"), api="POST", done=201),
     Writer("slot form, builder", _new_slot("/organiser/events/{slug}/slots"), SLOT | _slot_times() | {"end_fold": ""},
            ("kind", "timezone", "start", "end", "end_fold"), hidden=("kind", "end_fold")),
     Writer("slot API, new", _new_slot("/api/v1/events/{slug}/slots"), SLOT | _slot_times(),
