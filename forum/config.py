@@ -44,6 +44,9 @@ def from_environment(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # A pooled connection is tested before each use, so after the database
+        # restarts the next request reconnects instead of failing on a dead one.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Empty: e-mails use http://127.0.0.1:8000 and pages the host they are served at (forum.urls).
         "BASE_URL": os.environ.get("BASE_URL", "").rstrip("/"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),

@@ -6,6 +6,20 @@ Each delivery locks one row (`FOR UPDATE SKIP LOCKED` on PostgreSQL), sends
 it and commits, so any number of workers can run without sending twice.
 Whatever one message does while being sent is recorded on that message, so
 no message can hold up the ones behind it.
+
+Delivery is at least once, made idempotent by the Message-ID. A worker
+killed after the server accepted a message but before committing that it
+was sent cannot leave a trace of that success, and no worker after it can
+know whether the server got the message; the only choice that loses
+nothing is to send it again. So every message carries a Message-ID fixed
+when it is queued (recorded in its row, `message_id`), the same bytes go
+on every attempt, and a second copy is recognisable as the first by mail
+servers and clients alike. The worker also commits that an attempt is
+under way before it starts one (`sending_since`), so the next worker knows
+which message was interrupted, says so on that message, and gives up on a
+message that interrupts every attempt (one that crashes the worker) after
+MAX_ATTEMPTS. A worker stopped between messages, or before the server
+accepted the one it was sending, sends nothing twice.
 """
 from __future__ import annotations
 
@@ -22,6 +36,7 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import defer
 
 from forum import timezones
@@ -128,6 +143,7 @@ def queue(message: EmailMessage, kind: str, event_id: int | None = None,
     row = OutboxMessage(
         event_id=event_id, kind=kind, recipient=recipient, subject=str(message["Subject"])[:300],
         message=message.as_bytes(policy=policy.SMTP if recipient.isascii() else policy.SMTPUTF8),
+        message_id=str(message["Message-ID"]),
         calendar_uid=calendar.uid if calendar else None, calendar_sequence=calendar.sequence if calendar else None,
     )
     db.session.add(row)
@@ -205,6 +221,7 @@ class Delivery:
     retrying: int = 0
     failed: int = 0
     superseded: int = 0
+    interrupted: int = 0  # an earlier attempt on it never finished: sent again (or given up)
 
 
 def _next_due(now: datetime) -> OutboxMessage | None:
@@ -228,6 +245,34 @@ def _superseded(row: OutboxMessage) -> bool:
     ) > 0
 
 
+def _start_attempt(row: OutboxMessage, report: Delivery) -> OutboxMessage | None:
+    """Count the attempt and commit that it is under way, then lock the row
+    again for the send; None when there is nothing to send: another worker
+    took the row meanwhile, or it interrupted every attempt it had.
+
+    The commit releases the lock, so the row is locked again and must still
+    be waiting: whichever worker holds it sends it, the others skip it."""
+    if row.sending_since is not None:
+        report.interrupted += 1
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status, row.sending_since = OutboxStatus.FAILED, None
+            row.last_error = f"Every attempt was interrupted ({row.attempts}): given up on {row.message_id}."
+            report.failed += 1
+            db.session.commit()
+            return None
+        row.last_error = (f"The attempt started {row.sending_since:%Y-%m-%d %H:%M:%S} UTC did not finish (the worker "
+                          f"stopped): the mail server may have the message already. {row.message_id} is sent again.")
+    row.attempts += 1
+    row.sending_since = timezones.now_utc()
+    row_id = row.id
+    db.session.commit()
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.WAITING)
+        .with_for_update(skip_locked=True)
+    )
+
+
 def deliver_due(now: datetime | None = None) -> Delivery:
     """Send every message due at `now`, one locked row per transaction.
 
@@ -235,7 +280,8 @@ def deliver_due(now: datetime | None = None) -> Delivery:
     not sent (SUPERSEDED): each person's messages for one entry arrive in
     SEQUENCE order, whatever the retries did to the queue. A message that
     fails, however, waits for its retry (or is FAILED when no retry can help)
-    and the pass goes on with the next.
+    and the pass goes on with the next. A message whose last attempt was
+    interrupted goes again at once, with the same Message-ID (see the module).
     """
     now = now or timezones.now_utc()
     report = Delivery()
@@ -248,6 +294,8 @@ def deliver_due(now: datetime | None = None) -> Delivery:
                 _erase_if_owed(row)
                 db.session.commit()
                 continue
+            if (row := _start_attempt(row, report)) is None:
+                continue
             try:
                 sender.send(row)
             except Exception as error:  # a server's answer, bad data or a bug: this message's failure only
@@ -257,9 +305,9 @@ def deliver_due(now: datetime | None = None) -> Delivery:
                 report.retrying += row.status is OutboxStatus.WAITING
             else:
                 row.status, row.sent_at = OutboxStatus.SENT, timezones.now_utc()
-                row.attempts += 1
                 report.sent += 1
                 _erase_if_owed(row)
+            row.sending_since = None
             db.session.commit()
     finally:
         sender.close()
@@ -279,7 +327,6 @@ def _erase_if_owed(row: OutboxMessage) -> None:
 
 
 def _record_failure(row: OutboxMessage, error: Exception, now: datetime) -> None:
-    row.attempts += 1
     row.last_error = f"{type(error).__name__}: {error}"[:2000]
     if isinstance(error, Undeliverable) or row.attempts >= MAX_ATTEMPTS:
         row.status = OutboxStatus.FAILED
@@ -321,7 +368,10 @@ DAY = 24 * 3600
 def work(interval: float, once: bool, log=print, daily=(), every_pass=()) -> None:
     """The worker's loop: run the `daily` jobs (at start, then every 24 hours)
     and the `every_pass` jobs, deliver what is due, sleep; `once` stops after
-    one pass. Jobs queue messages; this pass delivers them."""
+    one pass. Jobs queue messages; this pass delivers them.
+
+    A database that stops answering (a restart) stops nothing but the pass:
+    what was not committed is redone by a later one, which reconnects."""
     last_daily = None
     while True:
         jobs = list(every_pass)
@@ -337,10 +387,18 @@ def work(interval: float, once: bool, log=print, daily=(), every_pass=()) -> Non
                 continue
             if done:
                 log(f"{job.__module__}.{job.__name__}: {done}")
-        report = deliver_due()
-        if report.sent or report.retrying or report.failed or report.superseded:
-            log(f"outbox: {report.sent} sent, {report.retrying} to retry later, {report.failed} failed, "
-                f"{report.superseded} superseded")
+        try:
+            report = deliver_due()
+        except OperationalError as error:
+            with contextlib.suppress(SQLAlchemyError):  # the connection may be gone: nothing left to undo
+                db.session.rollback()
+            if once:
+                raise
+            log(f"outbox: the database is not answering ({error.orig}); trying again in {interval:g} s")
+        else:
+            if report.sent or report.retrying or report.failed or report.superseded or report.interrupted:
+                log(f"outbox: {report.sent} sent, {report.retrying} to retry later, {report.failed} failed, "
+                    f"{report.superseded} superseded, {report.interrupted} interrupted earlier")
         if once:
             return
         time.sleep(interval)

@@ -1,24 +1,38 @@
 """One answer per error: JSON under /api/, a friendly page elsewhere; never a stack trace."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+import contextlib
+
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, TooManyRequests
 
 from forum import timezones
+from forum.extensions import db
 from forum.services.errors import ServiceError
+
+DATABASE_AWAY = ("The database is not answering right now, perhaps for a restart. Please try again in a minute; "
+                 "what you typed is not lost if you go back.")
 
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None):
+def render_bare(template: str, **context) -> str:
+    """A template with Jinja alone, without Flask's context processors: one of
+    them (Flask-Login's) asks the database who is logged in."""
+    return current_app.jinja_env.get_template(template).render(**context)
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None,
+                   template: str = "errors/error.html", render=render_template):
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
         return make_response(jsonify(body), status)
     if request.path.endswith(".ics"):  # a calendar client shows text, not a page
         return make_response(message + "\n", status, {"Content-Type": "text/plain; charset=utf-8"})
-    return make_response(render_template("errors/error.html", status=status, message=message, fields=fields or {}), status)
+    return make_response(render(template, status=status, message=message, fields=fields or {}), status)
 
 
 def _flatten(problems) -> str:
@@ -72,9 +86,24 @@ def handle_zone(error: timezones.UnknownTimezone):
     return error_response(400, "unknown_timezone", str(error), {"tz": str(error)})
 
 
-def handle_unexpected(error: Exception):
-    from flask import current_app
+def handle_database(error: DBAPIError):
+    """A database that is restarting, unreachable or (SQLite) locked for too
+    long is a 503 that says so, never a 500: the request's transaction is
+    rolled back (the database drops what it had not committed anyway), and
+    the page is one that needs no database (no account links in its header).
+    Any other database error is a bug, answered as one."""
+    if not (isinstance(error, OperationalError) or error.connection_invalidated):
+        return handle_unexpected(error)
+    with contextlib.suppress(SQLAlchemyError):  # the connection may be gone: there is nothing left to undo
+        db.session.rollback()
+    current_app.logger.warning("Database unavailable on %s: %s", request.path, error.orig)
+    response = error_response(503, "service_unavailable", DATABASE_AWAY, template="errors/unavailable.html",
+                              render=render_bare)
+    response.headers["Retry-After"] = "30"
+    return response
 
+
+def handle_unexpected(error: Exception):
     current_app.logger.exception("Unhandled error on %s", request.path)
     return error_response(500, "internal_error", InternalServerError.description)
 
@@ -84,4 +113,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(TooManyRequests, handle_rate_limit)
     app.register_error_handler(ServiceError, handle_service)
     app.register_error_handler(timezones.UnknownTimezone, handle_zone)
+    app.register_error_handler(DBAPIError, handle_database)
     app.register_error_handler(Exception, handle_unexpected)

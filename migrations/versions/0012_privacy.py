@@ -1,7 +1,7 @@
 """Erasure and retention: anonymous tallies of erased registrations; outbox messages erased once sent
 
 Revision ID: 0012_privacy
-Revises: 0010_api_token_lifetime
+Revises: 0011_outbox_message_id
 Create Date: 2026-12-05 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_privacy'
-down_revision = '0010_api_token_lifetime'
+down_revision = '0011_outbox_message_id'
 branch_labels = None
 depends_on = None
 

@@ -2,9 +2,12 @@
 
 initdb refuses to run as root, and sessions and CI run as root: the data
 directory belongs to the `postgres` system user and the server runs as it.
+A cluster can be halted and resumed on the same port, keeping its data, for
+the tests of what the app does while its database is away.
 """
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -51,12 +54,25 @@ class Cluster:
             self._as_postgres("initdb", "-D", str(data), "-A", "trust", "-U", self.user, "-E", "UTF8", "--no-sync"),
             check=True, capture_output=True,
         )
+        return self.resume()
+
+    def resume(self) -> "Cluster":
+        """Start the server on its data directory (again), and wait until it takes connections."""
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
         subprocess.run(
-            self._as_postgres("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.dir / "log"), "-w", "start"),
+            self._as_postgres("pg_ctl", "-D", str(self.dir / "data"), "-o", options, "-l", str(self.dir / "log"),
+                              "-w", "start"),
             check=True, capture_output=True,
         )
         return self
+
+    def halt(self, mode: str = "fast") -> None:
+        """Stop the server and keep its data: `fast` ends every session at once,
+        rolling back what they had not committed, as a restart in production does."""
+        subprocess.run(
+            self._as_postgres("pg_ctl", "-D", str(self.dir / "data"), "-m", mode, "-w", "stop"),
+            check=True, capture_output=True,
+        )
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
@@ -70,8 +86,7 @@ class Cluster:
         return self.url(name)
 
     def stop(self) -> None:
-        subprocess.run(
-            self._as_postgres("pg_ctl", "-D", str(self.dir / "data"), "-m", "immediate", "-w", "stop"),
-            capture_output=True,
-        )
+        """Halt the server (if it runs) and remove the cluster."""
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.halt("immediate")
         shutil.rmtree(self.dir, ignore_errors=True)

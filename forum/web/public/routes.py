@@ -97,4 +97,7 @@ def city_zones():
 
 @bp.get("/healthz")
 def healthz():
+    """Liveness: this process answers. It does not ask the database, and says
+    nothing about it: a database restart must not get healthy workers replaced.
+    Meanwhile the requests that need the database answer 503 themselves."""
     return {"status": "ok"}
