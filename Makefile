@@ -55,8 +55,11 @@ run: demo
 	@$(BIN)/flask outbox work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn -c python:forum.gunicorn_conf --workers 2 --bind $(HOST):$(PORT) --no-control-socket --access-logfile - wsgi:app
 
+# One pytest worker per core (pytest-xdist): each starts its own PostgreSQL, Redis and SMTP servers.
+TEST_WORKERS ?= auto
+
 test: install-dev system-test-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 bench: install-dev system-bench-deps
 	$(BIN)/python bench/run.py
