@@ -75,7 +75,7 @@ class RegistrationLink(db.Model):
 
     Each e-mail carries a new link rather than replacing the old ones, so a
     calendar already subscribed to an older feed keeps working; only the few
-    used most recently stay alive (`registrations.MAX_LIVE_LINKS`).
+    used most recently stay alive (`tokens.MAX_LIVE_LINKS`).
     """
 
     __tablename__ = "registration_links"

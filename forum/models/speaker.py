@@ -73,10 +73,10 @@ class Speaker(db.Model):
 class SpeakerLink(db.Model):
     """The secret link to a speaker's page; only its hash is kept.
 
-    Every e-mail carries a new link and the older ones keep working: a
-    speaker may open any message they got. Links end only when the
-    organisers withdraw the last invitation; an ended link keeps its row so
-    its page can say why it no longer works.
+    Every e-mail carries a new link; the few used most recently, or newest,
+    keep working (`tokens.MAX_LIVE_LINKS`). Links also end when the
+    organisers withdraw the last invitation; such an ended link keeps its row
+    so its page can say why it no longer works.
     """
 
     __tablename__ = "speaker_links"
@@ -85,6 +85,7 @@ class SpeakerLink(db.Model):
     speaker_id: Mapped[int] = mapped_column(ForeignKey("speakers.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # to the hour: which links to keep
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_reason: Mapped[str] = mapped_column(String(20), default="")  # "revoked"
 

@@ -7,7 +7,7 @@ seat count read is the seat count written (see `lock_event`).
 Where the event asks for it (`email_confirmation_hours`), a seat is first
 only held: its owner confirms the address from the e-mailed link within the
 hours given, or the seat goes to the next person waiting (`release_lapsed`).
-Secret links to a registration's page are capped (`MAX_LIVE_LINKS`) and a
+Secret links to a registration's page are capped (`tokens.MAX_LIVE_LINKS`) and a
 cancelled registration's links show only that it is cancelled; registering
 the address again ends them.
 """
@@ -22,15 +22,13 @@ from sqlalchemy.exc import IntegrityError
 from forum import timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Registration, RegistrationLink, RegistrationStatus
-from forum.services import invitations
+from forum.services import invitations, tokens
 from forum.services.errors import Conflict, NotFound
-from forum.services.tokens import hash_token, new_token
+from forum.services.tokens import hash_token
 from forum.services.validation import Checker
 
 LANGUAGES = {"en": "English", "zh-Hant": "繁體中文"}
 RELINK_AFTER = timedelta(hours=1)
-MAX_LIVE_LINKS = 5  # per registration; every e-mail carries a new one
-TOUCH_EVERY = timedelta(hours=1)  # how finely a link's last use is recorded
 # The one answer to a registration, new or repeated: whoever typed the address learns nothing more.
 RECEIVED = ("Thank you: your registration is received. Where it stands (a seat, a place on the waitlist, "
             "or a request the organisers approve) and the link to your own page are on their way to the "
@@ -102,16 +100,7 @@ def _existing(event: Event, email: str) -> Registration | None:
 
 
 def new_link(registration: Registration) -> str:
-    """A fresh link for the next e-mail, ending links beyond MAX_LIVE_LINKS:
-    first those in old e-mails nobody opened, oldest first, then the least
-    recently used, so the link a calendar subscribed to outlives any number of e-mails."""
-    token, token_hash = new_token()
-    live = sorted(registration.links, key=lambda link: (
-        link.last_used_at is not None, link.last_used_at or link.created_at, link.id))
-    for stale in live[:max(len(live) - MAX_LIVE_LINKS + 1, 0)]:
-        registration.links.remove(stale)
-    registration.links.append(RegistrationLink(token_hash=token_hash, created_at=timezones.now_utc()))
-    return token
+    return tokens.add_link(registration.links, RegistrationLink)
 
 
 def confirmed_registrations(event: Event) -> list[Registration]:
@@ -245,19 +234,14 @@ def _tell(registration: Registration, token: str | None = None, promoted: bool =
 
 def by_token(token: str) -> Registration:
     """The registration behind a secret link; a wrong or ended link is a friendly 404.
-
-    The link's use is recorded to the hour (TOUCH_EVERY), so that `new_link`
-    keeps the links people and calendars actually use.
-    """
+    Its use is recorded (tokens.touched), so the links in use are the ones kept."""
     link = db.session.scalar(select(RegistrationLink).where(RegistrationLink.token_hash == hash_token(token or "")))
     if link is None:
         raise NotFound(
             "This registration link is not known. Use the link in your latest e-mail, "
             "or register again with the same address to receive a fresh one."
         )
-    now = timezones.now_utc()
-    if link.last_used_at is None or now - link.last_used_at >= TOUCH_EVERY:
-        link.last_used_at = now
+    if tokens.touched(link):
         db.session.commit()
     return link.registration
 

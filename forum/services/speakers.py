@@ -17,11 +17,11 @@ from forum import photos, planning, timezones
 from forum.extensions import db
 from forum.models import Event, Slot, SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry, SpeakerRole, SpeakerStatus
 from forum.models import event_organisers
-from forum.services import agenda, calendar_sync, entries, speaker_mail
+from forum.services import agenda, calendar_sync, entries, speaker_mail, tokens
 from forum.services.agenda import AgendaSlot, public_statuses
 from forum.services.releases import public_agenda
 from forum.services.errors import Conflict, Invalid, NotFound
-from forum.services.tokens import hash_token, new_token
+from forum.services.tokens import hash_token
 from forum.services.validation import Checker
 
 Status = SpeakerStatus
@@ -154,11 +154,8 @@ def assign(slot: Slot, speaker: Speaker, role: str) -> SlotSpeaker:
 
 
 def _new_link(speaker: Speaker) -> str:
-    """A link for one e-mail; the links of earlier e-mails keep working, so
-    whichever message the speaker opens, it works."""
-    token, token_hash = new_token()
-    speaker.links.append(SpeakerLink(token_hash=token_hash))
-    return token
+    """A link for one e-mail; the links of recent e-mails, and those in use, keep working."""
+    return tokens.add_link(speaker.links, SpeakerLink)
 
 
 def send_invitation(speaker: Speaker) -> int:
@@ -224,6 +221,8 @@ def by_token(token: str) -> Speaker:
     if link.ended_at is not None:
         raise LinkEnded("This speaker link no longer works: the organisers withdrew the invitation. "
                         "Please contact the organisers of the event.")
+    if tokens.touched(link):
+        db.session.commit()
     return link.speaker
 
 

@@ -1,4 +1,4 @@
-"""Seats held until the address is confirmed; when each registration link was last used
+"""Seats held until the address is confirmed; when each registration and speaker link was last used
 
 Revision ID: 0013_registration_holds
 Revises: 0012_privacy
@@ -34,13 +34,15 @@ def upgrade():
         batch_op.create_check_constraint('held_have_a_deadline', "(status = 'held') = (held_until IS NOT NULL)")
         batch_op.create_index(batch_op.f('ix_registrations_held_until'), ['held_until'], unique=False)
 
-    with op.batch_alter_table('registration_links', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('last_used_at', sa.DateTime(), nullable=True))
+    for table in ('registration_links', 'speaker_links'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('last_used_at', sa.DateTime(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('registration_links', schema=None) as batch_op:
-        batch_op.drop_column('last_used_at')
+    for table in ('registration_links', 'speaker_links'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('last_used_at')
 
     # A held seat was never confirmed: it goes back, as its deadline would have done.
     op.execute("UPDATE registrations SET status = 'cancelled', held_until = NULL WHERE status = 'held'")

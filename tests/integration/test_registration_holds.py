@@ -10,7 +10,7 @@ import pytest
 from forum import timezones
 from forum.extensions import db
 from forum.models import Event, OutboxMessage, Registration, RegistrationLink, RegistrationStatus
-from forum.services import accounts, registrations
+from forum.services import accounts, registrations, tokens
 from tests.conftest import calendar_part, mailed_link, open_event_for
 from tests.support import calendars
 
@@ -44,10 +44,10 @@ def test_links_are_capped_and_the_one_in_use_survives(client, open_event):
     subscribed = _register(client)
     client.get(f"/registrations/{subscribed}/calendar.ics")  # a calendar subscribes with the first link
     mailed = []
-    for n in range(registrations.MAX_LIVE_LINKS + 2):
+    for n in range(tokens.MAX_LIVE_LINKS + 2):
         registrations.message_confirmed(open_event, f"Note {n}", "Hello.")
         mailed.append(mailed_link(FORM["email"]))
-    assert RegistrationLink.query.count() == registrations.MAX_LIVE_LINKS
+    assert RegistrationLink.query.count() == tokens.MAX_LIVE_LINKS
     assert client.get(f"/registrations/{subscribed}/calendar.ics").status_code == 200
     assert client.get(f"/registrations/{mailed[-1]}/").status_code == 200
     ended = client.get(f"/registrations/{mailed[0]}/")  # never opened, and older than the cap allows

@@ -13,7 +13,7 @@ import pytest
 
 from forum import mail, timezones
 from forum.models import Slot, SlotSpeaker, SpeakerLogEntry
-from forum.services import agenda, events, releases, speakers
+from forum.services import agenda, events, releases, speakers, tokens
 from forum.services.agenda import SlotInput
 from forum.services.speakers import SpeakerInput
 from tests.conftest import future_wall, login, open_event_for
@@ -226,6 +226,21 @@ def test_bad_links_are_friendly_and_never_cross_events(client, organiser, forum,
         revoked = client.get(f"/speakers/{link}/")
         assert revoked.status_code == 404 and "withdrew the invitation" in revoked.get_data(as_text=True)
         assert "Traceback" not in revoked.get_data(as_text=True)
+
+
+def test_speaker_links_are_capped_and_the_one_in_use_survives(client, forum, smtp_server):
+    speaker = _invite(forum, UTRECHT, _slot(forum, "Smart tech talk", 16))
+    opened = _link(_delivered(smtp_server)[0])
+    client.get(f"/speakers/{opened}/calendar.ics")  # the speaker's calendar subscribes
+    mailed = []
+    for _ in range(tokens.MAX_LIVE_LINKS + 1):
+        speakers.send_invitation(speaker)
+        mailed.append(_link(_delivered(smtp_server)[-1]))
+    assert len(speaker.links) == tokens.MAX_LIVE_LINKS
+    assert client.get(f"/speakers/{opened}/calendar.ics").status_code == 200
+    assert client.get(f"/speakers/{mailed[-1]}/").status_code == 200
+    ended = client.get(f"/speakers/{mailed[0]}/")  # never opened, older than the cap allows
+    assert ended.status_code == 404 and "This speaker link is not known" in ended.get_data(as_text=True)
 
 
 def test_profile_input_is_checked_and_html_shown_as_text(client, forum, smtp_server):
