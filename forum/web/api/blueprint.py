@@ -12,10 +12,16 @@ MEANINGS = {
     401: "No bearer token, or one that is unknown, revoked or expired",
     404: "No such event or slot among those the caller may see (another organiser's event is a 404)",
     409: "The event's state does not allow this now",
+    503: "The database does not answer (a restart, say); nothing was done: try again after Retry-After seconds",
 }
 
 
 class ApiBlueprint(Blueprint):
+    def route(self, rule, *, parameters=None, **options):
+        """As flask-smorest's, plus the 503 any operation answers while the database is away."""
+        register = super().route(rule, parameters=parameters, **options)
+        return lambda view: register(self.errors(503)(view))
+
     def arguments(self, schema, *, location="json", **kwargs):
         """As flask-smorest's (which documents the 422), plus the 400 for a body that is not JSON."""
         parse = super().arguments(schema, location=location, **kwargs)
