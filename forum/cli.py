@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from forum import mail, timezones
-from forum.services import accounts, backups, demo, privacy, registrations, speakers
+from forum.services import accounts, backups, demo, outbox, privacy, registrations, speakers
 from forum.services.errors import Invalid, ServiceError
 
 organiser_cli = AppGroup("organiser", help="Manage organiser accounts.")
@@ -89,13 +89,13 @@ def outbox_work(once: bool, interval: float):
 @outbox_cli.command("status")
 def outbox_status():
     """Count messages by state."""
-    click.echo(", ".join(f"{count} {state}" for state, count in mail.counts().items()))
+    click.echo(", ".join(f"{count} {state}" for state, count in outbox.counts().items()))
 
 
 @outbox_cli.command("retry")
 def outbox_retry():
     """Give every failed message a fresh series of attempts."""
-    click.echo(f"{mail.retry_failed()} message(s) will be retried.")
+    click.echo(f"{outbox.retry_failed()} message(s) will be retried.")
 
 
 @speakers_cli.command("remind")

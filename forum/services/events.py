@@ -197,6 +197,7 @@ def update_event(event: Event, data: EventInput) -> Event:
         # (a description, the capacity) spare the read of every attendee.
         calendar_sync.sync(event)
     registrations.fill_seats(event)  # a raised capacity moves the waitlist up, in order
+    db.session.commit()
     return event
 
 

@@ -31,7 +31,7 @@ from forum.models import (
     RegistrationTally, SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry,
 )
 from forum.models.speaker import ERASED_DOMAIN
-from forum.services import registrations
+from forum.services import locks, registrations
 from forum.services.errors import Invalid
 from forum.services.registrations import Counts
 
@@ -73,7 +73,7 @@ def erase_registration(registration: Registration, by_organiser: bool) -> None:
 
 def _under_lock(event: Event, registration_id: int) -> Registration | None:
     """The registration as it is now, read under the event's lock; None once gone."""
-    registrations.lock_event(event)
+    locks.lock_event(event)
     return db.session.scalar(
         select(Registration).where(Registration.id == registration_id).execution_options(populate_existing=True))
 
@@ -232,7 +232,7 @@ def _holdings(event: Event) -> Holdings:
 
 
 def _purge(event: Event) -> None:
-    registrations.lock_event(event)
+    locks.lock_event(event)
     _add_tally(event, registrations.counts(event))
     _delete_registrations(Registration.event_id == event.id)
     db.session.execute(delete(HeldEntry).where(HeldEntry.event_id == event.id)

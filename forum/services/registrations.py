@@ -2,7 +2,7 @@
 change their details or cancel; organisers approve, promote and remove.
 
 Every change that frees or takes a seat runs under the event's lock, so the
-seat count read is the seat count written (see `lock_event`).
+seat count read is the seat count written (see `locks.lock_event`).
 
 Where the event asks for it (`email_confirmation_hours`), a seat is first
 only held: its owner confirms the address from the e-mailed link within the
@@ -16,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from forum import timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Registration, RegistrationLink, RegistrationStatus
 from forum.services import invitations, tokens
+from forum.services.locks import lock_event
 from forum.services.errors import Conflict, NotFound
 from forum.services.tokens import hash_token
 from forum.services.validation import Checker
@@ -81,18 +82,6 @@ def closed_reason(event: Event, now: datetime | None = None) -> str | None:
     if event.registration_closes_utc and now >= event.registration_closes_utc:
         return f"Registration closed on {timezones.format_datetime(event.registration_closes_utc, event.timezone)}."
     return None
-
-
-def lock_event(event: Event) -> None:
-    """Serialise seat-taking per event for the rest of the transaction.
-
-    PostgreSQL locks the event's row; SQLite has no row locks, so a no-op
-    write takes its database-wide write lock before seats are counted.
-    """
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(text("UPDATE events SET id = id WHERE id = :id"), {"id": event.id})
-    else:
-        db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
 
 
 def _existing(event: Event, email: str) -> Registration | None:
@@ -308,11 +297,10 @@ def _fill_seats(event: Event) -> list[Registration]:
 
 
 def fill_seats(event: Event) -> list[Registration]:
-    """After the organiser raises the capacity: the waitlist moves up, in order."""
+    """After the organiser raises the capacity: the waitlist moves up, in order.
+    A step of the organiser's edit (events.update_event), which commits."""
     lock_event(event)
-    promoted = _fill_seats(event)
-    db.session.commit()
-    return promoted
+    return _fill_seats(event)
 
 
 def _cancel(registration: Registration, by: str) -> None:

@@ -19,7 +19,8 @@ from forum.extensions import db
 from forum.models import Event, EventStatus, Organiser, Release, Slot, SlotSpeaker, Speaker
 from forum.services import agenda, invitations
 from forum.services.errors import Conflict, NotFound
-from forum.services.registrations import confirmed_registrations, lock_event, new_link
+from forum.services.locks import lock_event
+from forum.services.registrations import confirmed_registrations, new_link
 from forum.services.validation import Checker
 
 

@@ -13,7 +13,7 @@ import vobject
 
 from forum import mail
 from forum.models import Registration
-from forum.services import events
+from forum.services import events, outbox
 from tests.conftest import future_wall, mailed_link, make_event
 
 PERSON = {"name": "陳美玲, Mei-ling", "email": "mei@example.org", "organisation": "Taipei City",
@@ -168,7 +168,7 @@ def test_mail_server_down_while_people_register_loses_nothing(client, open_event
         _register(client, email=f"p{i}@example.org")
     now = timezones.now_utc()
     assert mail.deliver_due(now).sent == 0
-    assert mail.counts(open_event.id)["waiting"] == 5
+    assert outbox.counts(open_event.id)["waiting"] == 5
     smtp_server.start()
     assert mail.deliver_due(now + timedelta(minutes=2)).sent == 5
     assert mail.deliver_due(now + timedelta(days=1)).sent == 0

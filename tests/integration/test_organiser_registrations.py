@@ -11,10 +11,9 @@ from email import message_from_bytes, policy
 import openpyxl
 import pytest
 
-from forum import mail
 from forum.extensions import db
 from forum.models import OutboxMessage, OutboxStatus, Registration
-from forum.services import accounts, events
+from forum.services import accounts, events, outbox
 from tests.conftest import login, mailed_link, open_event_for
 
 PERSON = {"name": "Ada Lovelace", "organisation": "Analytical Engines", "timezone": "Europe/Amsterdam",
@@ -158,7 +157,7 @@ def test_outbox_page_shows_failures_and_retries(logged_in, full_event):
     page = logged_in.get("/organiser/events/full/outbox").get_data(as_text=True)
     assert "mailbox full" in page and "Retry the 1 failed message(s)" in page
     logged_in.post("/organiser/events/full/outbox/retry")
-    assert mail.counts(full_event.id)["failed"] == 0
+    assert outbox.counts(full_event.id)["failed"] == 0
 
 
 def test_api_lists_registrations_for_organisers_only(app, client, full_event, other_organiser):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from forum import mail, spreadsheets
-from forum.services import events, privacy, registrations
+from forum import spreadsheets
+from forum.services import events, outbox, privacy, registrations
 from forum.services.errors import Conflict, Invalid
 from forum.web.forms import show_errors, status_of
 from forum.web.organiser import bp
@@ -119,7 +119,7 @@ def outbox_page(slug: str):
     event = events.organiser_event(current_user, slug)
     status = request.args.get("status", "")
     return render_template(
-        "organiser/outbox.html", event=event, rows=mail.messages(event.id, status), counts=mail.counts(event.id),
+        "organiser/outbox.html", event=event, rows=outbox.messages(event.id, status), counts=outbox.counts(event.id),
         status=status, action_form=ActionForm(),
     )
 
@@ -128,5 +128,5 @@ def outbox_page(slug: str):
 def retry_outbox(slug: str):
     event = events.organiser_event(current_user, slug)
     if ActionForm().validate_on_submit():
-        flash(f"{mail.retry_failed(event.id)} failed message(s) will be tried again.")
+        flash(f"{outbox.retry_failed(event.id)} failed message(s) will be tried again.")
     return redirect(url_for("organiser.outbox_page", slug=slug))
