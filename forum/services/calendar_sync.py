@@ -13,8 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
 from forum.models import Event, HeldEntry, Registration, RegistrationStatus, Slot, SlotSpeaker
-from forum.services import entries, invitations, speaker_mail
-from forum.services.registrations import new_link
+from forum.services import entries, invitations, speaker_mail, tokens
 
 
 def sync_parts(event: Event) -> int:
@@ -46,7 +45,7 @@ def sync_seats(event: Event) -> int:
     for registration in people:
         change = entries.update_seat(registration, known)
         if change is not None:
-            invitations.send_change(registration, new_link(registration), change)
+            invitations.send_change(registration, tokens.new_link(registration), change)
             sent += 1
     return sent
 

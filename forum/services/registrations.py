@@ -88,10 +88,6 @@ def _existing(event: Event, email: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.event_id == event.id, Registration.email == email))
 
 
-def new_link(registration: Registration) -> str:
-    return tokens.add_link(registration.links, RegistrationLink)
-
-
 def confirmed_registrations(event: Event) -> list[Registration]:
     """Everyone with a seat: those whom invitations, updates and messages reach."""
     return db.session.scalars(
@@ -189,7 +185,7 @@ def register_attendee(event: Event, data: RegistrationInput) -> Registration:
         _set_status(registration, Status.PENDING)
     else:
         _seat_or_queue(event, registration)
-    token = new_link(registration)
+    token = tokens.new_link(registration)
     db.session.add(registration)
     try:
         db.session.flush()
@@ -218,7 +214,7 @@ def _tell(registration: Registration, token: str | None = None, promoted: bool =
     registration.link_mailed_at = timezones.now_utc()
     db.session.flush()
     rank = waitlist_rank(registration) if registration.status is Status.WAITLISTED else None
-    invitations.send_status(registration, token or new_link(registration), promoted, rank)
+    invitations.send_status(registration, token or tokens.new_link(registration), promoted, rank)
 
 
 def by_token(token: str) -> Registration:
@@ -515,7 +511,7 @@ def send_reminders(now: datetime | None = None) -> int:
             continue
         registration.reminded_day_at = registration.reminded_day_at or now
         if getattr(event, f"remind_{which}_before"):
-            invitations.send_reminder(registration, new_link(registration), which)
+            invitations.send_reminder(registration, tokens.new_link(registration), which)
             sent += 1
     db.session.commit()
     return sent
@@ -529,7 +525,7 @@ def message_confirmed(event: Event, subject: str, body: str) -> int:
     check.raise_if_any()
     people = confirmed_registrations(event)
     for registration in people:
-        invitations.send_message(registration, new_link(registration), subject, body)
+        invitations.send_message(registration, tokens.new_link(registration), subject, body)
     db.session.commit()
     return len(people)
 

@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from forum import planning, timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Organiser, Release, Slot, SlotSpeaker, Speaker
-from forum.services import agenda, invitations
+from forum.services import agenda, invitations, tokens
 from forum.services.errors import Conflict, NotFound
 from forum.services.locks import lock_event
-from forum.services.registrations import confirmed_registrations, new_link
+from forum.services.registrations import confirmed_registrations
 from forum.services.validation import Checker
 
 
@@ -168,7 +168,7 @@ def publish_changes(event: Event, organiser: Organiser | None, comment: str = ""
     sent = 0
     if previous is not None:
         for registration in confirmed_registrations(event):
-            invitations.send_release_summary(registration, new_link(registration), release)
+            invitations.send_release_summary(registration, tokens.new_link(registration), release)
             sent += 1
     release.notified = sent
     db.session.commit()

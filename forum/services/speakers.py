@@ -153,11 +153,6 @@ def assign(slot: Slot, speaker: Speaker, role: str) -> SlotSpeaker:
     return invitation
 
 
-def _new_link(speaker: Speaker) -> str:
-    """A link for one e-mail; the links of recent e-mails, and those in use, keep working."""
-    return tokens.add_link(speaker.links, SpeakerLink)
-
-
 def send_invitation(speaker: Speaker) -> int:
     """Mail the speaker a link listing every slot they are on.
 
@@ -166,7 +161,7 @@ def send_invitation(speaker: Speaker) -> int:
     invitations = [i for i in speaker.slot_links if i.status in ACTIVE]
     if not invitations:
         raise Conflict(f"{speaker.name} is not on any slot yet; assign a slot first.")
-    token = _new_link(speaker)
+    token = tokens.new_link(speaker)
     now = timezones.now_utc()
     for invitation in invitations:
         _log(invitation, "re-sent" if invitation.invited_at else "invited")
@@ -432,7 +427,7 @@ def send_reminders(now: datetime | None = None) -> int:
             due.setdefault(invitation.speaker_id, []).append(invitation)
     for invitations in due.values():
         speaker = invitations[0].speaker
-        token = _new_link(speaker)
+        token = tokens.new_link(speaker)
         for invitation in invitations:
             invitation.reminders_sent += 1
             invitation.last_contacted_at = now

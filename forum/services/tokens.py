@@ -21,11 +21,13 @@ def new_token() -> tuple[str, str]:
     return token, hash_token(token)
 
 
-def add_link(links: list, link_class) -> str:
-    """Append a fresh link for the next e-mail to `links` (a delete-orphan
-    collection), ending those beyond MAX_LIVE_LINKS: first the ones in old
-    e-mails nobody opened, oldest first, then the least recently used, so the
-    link a calendar subscribed to outlives any number of e-mails."""
+def new_link(owner) -> str:
+    """Give `owner` (a registration or a speaker) a fresh link for the next
+    e-mail, ending those beyond MAX_LIVE_LINKS: first the ones in old e-mails
+    nobody opened, oldest first, then the least recently used, so the link a
+    calendar subscribed to outlives any number of e-mails."""
+    links = owner.links  # a delete-orphan collection
+    link_class = type(owner).links.property.mapper.class_
     token, token_hash = new_token()
     live = sorted((link for link in links if getattr(link, "ended_at", None) is None), key=lambda link: (
         link.last_used_at is not None, link.last_used_at or link.created_at, link.id))
@@ -36,7 +38,7 @@ def add_link(links: list, link_class) -> str:
 
 
 def touched(link) -> bool:
-    """Record the link's use, to the hour (so `add_link` keeps the links in use);
+    """Record the link's use, to the hour (so `new_link` keeps the links in use);
     whether it changed, for the caller to commit."""
     now = timezones.now_utc()
     if link.last_used_at is None or now - link.last_used_at >= TOUCH_EVERY:
