@@ -41,7 +41,7 @@ from sqlalchemy import func, select
 from forum import agenda_csv, spreadsheets
 from forum.extensions import db
 from forum.models import ApiToken, Event, OutboxMessage, Registration, Slot, Speaker
-from forum.services import accounts, agenda, registrations, releases, speakers
+from forum.services import accounts, agenda, registrations, releases, speakers, tokens
 from forum.services.agenda import SlotInput
 from forum.services.errors import Invalid
 from forum.services.registrations import RegistrationInput
@@ -481,7 +481,7 @@ def _invited(organiser):
 
 def _registered(event) -> tuple[Registration, str]:
     registration = registrations.register_attendee(event, RegistrationInput(**{**PERSON, "email": "grace@example.org"}))
-    token = registrations.new_link(registration)
+    token = tokens.new_link(registration)
     db.session.commit()
     return registration, token
 
