@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql import false, true
 
 from forum.extensions import db
-from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
+from forum.models.types import Transitions, UTCDateTime, enum_column, new_uid, uid_column
 from forum.timezones import now_utc
 
 if TYPE_CHECKING:  # relationships name the other aggregates as strings
@@ -23,6 +23,13 @@ class EventStatus(enum.Enum):
     DRAFT = "draft"
     PUBLISHED = "published"
     CANCELLED = "cancelled"
+
+
+EVENT_TRANSITIONS: Transitions[EventStatus] = {
+    EventStatus.DRAFT: {"publish": EventStatus.PUBLISHED, "cancel": EventStatus.CANCELLED},
+    EventStatus.PUBLISHED: {"unpublish": EventStatus.DRAFT, "cancel": EventStatus.CANCELLED},
+    EventStatus.CANCELLED: {},
+}
 
 
 event_organisers = Table(

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
+from forum.models.types import Transitions, UTCDateTime, enum_column, new_uid, uid_column
 from forum.timezones import now_utc
 
 if TYPE_CHECKING:  # relationships name the other aggregates as strings
@@ -22,6 +22,22 @@ class RegistrationStatus(enum.Enum):
     WAITLISTED = "waitlisted"
     HELD = "held"  # a seat kept until the address is confirmed (see Event.email_confirmation_hours)
     CANCELLED = "cancelled"
+
+
+_S = RegistrationStatus
+SEATED = (_S.CONFIRMED, _S.HELD)  # a held seat is taken until its deadline
+# The organiser approves, promotes or removes; the attendee cancels, edits,
+# and confirms the address, which turns a held seat into a seat.
+REGISTRATION_TRANSITIONS: Transitions[RegistrationStatus] = {
+    _S.PENDING: {"approve": (_S.CONFIRMED, _S.HELD, _S.WAITLISTED),  # a seat, or the queue when full
+                 "remove": _S.CANCELLED, "cancel": _S.CANCELLED, "edit": None, "confirm_address": None},
+    _S.WAITLISTED: {"promote": _S.CONFIRMED,
+                    "remove": _S.CANCELLED, "cancel": _S.CANCELLED, "edit": None, "confirm_address": None},
+    _S.CONFIRMED: {"remove": _S.CANCELLED, "cancel": _S.CANCELLED, "edit": None, "confirm_address": None},
+    _S.HELD: {"promote": _S.CONFIRMED,
+              "remove": _S.CANCELLED, "cancel": _S.CANCELLED, "edit": None, "confirm_address": _S.CONFIRMED},
+    _S.CANCELLED: {},
+}
 
 
 class Registration(db.Model):
@@ -68,6 +84,11 @@ class Registration(db.Model):
     @property
     def since(self) -> datetime:
         return self.status_changed_at or self.created_at
+
+    @property
+    def has_seat(self) -> bool:
+        """A seat rather than a place: what cancelling gives to the next person waiting."""
+        return self.status in SEATED
 
 
 class RegistrationLink(db.Model):

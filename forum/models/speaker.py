@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import db
-from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
+from forum.models.types import Transitions, UTCDateTime, enum_column, new_uid, uid_column
 from forum.timezones import now_utc
 
 if TYPE_CHECKING:  # relationships name the other aggregates as strings
@@ -31,6 +31,21 @@ class SpeakerStatus(enum.Enum):
     DECLINED = "declined"
     PROPOSED = "proposed"
     REVOKED = "revoked"
+
+
+_S = SpeakerStatus
+ACTIVE = (_S.INVITED, _S.PROPOSED, _S.CONFIRMED)  # on the slot, or asked to be
+ANSWERED = (_S.CONFIRMED, _S.DECLINED)  # a proposal still waits for the organisers
+# The speaker confirms, declines or proposes another time; the organisers
+# accept a proposal, revoke, or assign a speaker to the slot again.
+SPEAKER_TRANSITIONS: Transitions[SpeakerStatus] = {
+    _S.INVITED: {"confirm": _S.CONFIRMED, "decline": _S.DECLINED, "propose": _S.PROPOSED, "revoke": _S.REVOKED},
+    _S.PROPOSED: {"confirm": _S.CONFIRMED, "decline": _S.DECLINED, "propose": _S.PROPOSED,
+                  "accept": _S.CONFIRMED, "revoke": _S.REVOKED},
+    _S.CONFIRMED: {"decline": _S.DECLINED, "propose": _S.PROPOSED, "revoke": _S.REVOKED},
+    _S.DECLINED: {"confirm": _S.CONFIRMED, "propose": _S.PROPOSED, "assign": _S.INVITED},
+    _S.REVOKED: {"assign": _S.INVITED},
+}
 
 
 # RFC 2606: no mail can ever reach this domain. A speaker's address is
@@ -131,6 +146,10 @@ class SlotSpeaker(db.Model):
         back_populates="slot_speaker", cascade="all, delete-orphan", passive_deletes=True,
         order_by="SpeakerLogEntry.id",
     )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
 
 
 class SpeakerLogEntry(db.Model):

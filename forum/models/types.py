@@ -1,9 +1,10 @@
-"""Column types shared by the aggregates."""
+"""Column types shared by the aggregates, and the shape of their state machines."""
 from __future__ import annotations
 
 import enum
 import uuid
 from datetime import datetime, timezone
+from typing import TypeVar
 
 from sqlalchemy import DateTime, Enum, String
 from sqlalchemy.types import TypeDecorator
@@ -43,6 +44,13 @@ def enum_column(enum_class: type[enum.Enum], name: str) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         length=max(len(m.value) for m in enum_class),
     )
+
+
+S = TypeVar("S", bound=enum.Enum)
+# A status enum's transition table: per state, the actions it allows and where
+# each leads: a state; the states that rules beyond the state choose among
+# (seats left, say); or None, when the state stays. Enforced by forum.services.states.
+Transitions = dict[S, dict[str, S | tuple[S, ...] | None]]
 
 
 def new_uid() -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from forum import agenda_csv, planning, timezones
 from forum.extensions import db
 from forum.models import Event, Slot, SlotKind, SlotSpeaker, Speaker, SpeakerRole, SpeakerStatus
+from forum.models.speaker import ACTIVE
 from forum.services import calendar_sync, entries, speaker_mail
 from forum.services.errors import Invalid, NotFound
 from forum.services.validation import Checker
@@ -131,13 +132,12 @@ _SPEAKER_COLUMNS = [Speaker.name, Speaker.organisation, Speaker.city, Speaker.ti
 
 
 PUBLIC_STATUSES = (SpeakerStatus.CONFIRMED,)
-TO_BE_CONFIRMED = (SpeakerStatus.CONFIRMED, SpeakerStatus.INVITED, SpeakerStatus.PROPOSED)
 
 
 def public_statuses(event: Event) -> tuple[SpeakerStatus, ...]:
     """Whose names the public sees: confirmed speakers, and those still to
     answer when the organisers choose to show them ("to be confirmed")."""
-    return TO_BE_CONFIRMED if event.show_unconfirmed_speakers else PUBLIC_STATUSES
+    return ACTIVE if event.show_unconfirmed_speakers else PUBLIC_STATUSES
 
 
 def agenda_view(event: Event, all_speakers: bool = False, slot_id: int | None = None,

@@ -12,8 +12,8 @@ from sqlalchemy.orm import selectinload
 from forum import planning, timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Organiser, Slot, SlotSpeaker, event_organisers
-from forum.services import calendar_sync, registrations, releases, speakers
-from forum.services.errors import Conflict, Invalid, NotFound
+from forum.services import calendar_sync, registrations, releases, speakers, states
+from forum.services.errors import Invalid, NotFound
 from forum.services.validation import Checker
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -201,13 +201,6 @@ def update_event(event: Event, data: EventInput) -> Event:
     return event
 
 
-_TRANSITIONS = {
-    "publish": ({EventStatus.DRAFT}, EventStatus.PUBLISHED, "published"),
-    "unpublish": ({EventStatus.PUBLISHED}, EventStatus.DRAFT, "unpublished"),
-    "cancel": ({EventStatus.DRAFT, EventStatus.PUBLISHED}, EventStatus.CANCELLED, "cancelled"),
-}
-
-
 def add_organiser(event: Event, email: str) -> Organiser:
     """Share an event with another organiser, who must have an account."""
     from forum.services.accounts import find_organiser
@@ -225,17 +218,9 @@ def add_organiser(event: Event, email: str) -> Organiser:
     return other
 
 
-def allowed_actions(event: Event) -> list[str]:
-    return [action for action, (sources, _, _) in _TRANSITIONS.items() if event.status in sources]
-
-
 def change_status(event: Event, action: str) -> Event:
-    """Publish, unpublish or cancel; the allowed moves are the table above."""
-    if action not in _TRANSITIONS:
-        raise Conflict(f"“{action}” is not something an event can do.")
-    allowed_from, target, done = _TRANSITIONS[action]
-    if event.status not in allowed_from:
-        raise Conflict(f"A {event.status.value} event cannot be {done}.")
+    """Publish, unpublish or cancel, as the event's table allows (forum.models.event)."""
+    target = states.require(event, action)
     event.status = target
     if target is EventStatus.PUBLISHED and event.published_at is None:
         event.published_at = timezones.now_utc()

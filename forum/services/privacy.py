@@ -31,7 +31,7 @@ from forum.models import (
     RegistrationTally, SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry,
 )
 from forum.models.speaker import ERASED_DOMAIN
-from forum.services import locks, registrations
+from forum.services import locks, registrations, states
 from forum.services.errors import Invalid
 from forum.services.registrations import Counts
 
@@ -59,8 +59,9 @@ def erase_registration(registration: Registration, by_organiser: bool) -> None:
     """
     event, registration_id = registration.event, registration.id
     current = _under_lock(event, registration_id)
-    if current is not None and current.status is not RegistrationStatus.CANCELLED:
-        (registrations.remove if by_organiser else registrations.cancel)(current)
+    action, use_case = ("remove", registrations.remove) if by_organiser else ("cancel", registrations.cancel)
+    if current is not None and action in states.allowed_actions(current):
+        use_case(current)
         current = _under_lock(event, registration_id)
     if current is None:  # erased by a request that ran meanwhile
         db.session.rollback()

@@ -22,7 +22,8 @@ from sqlalchemy.exc import IntegrityError
 from forum import timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Registration, RegistrationLink, RegistrationStatus
-from forum.services import invitations, tokens
+from forum.models.registration import SEATED
+from forum.services import invitations, states, tokens
 from forum.services.locks import lock_event
 from forum.services.errors import Conflict, NotFound
 from forum.services.tokens import hash_token
@@ -94,9 +95,6 @@ def confirmed_registrations(event: Event) -> list[Registration]:
         select(Registration).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
         .order_by(Registration.id)
     ).all()
-
-
-SEATED = (Status.CONFIRMED, Status.HELD)  # a held seat is taken until its deadline
 
 
 def seats_taken(event: Event) -> int:
@@ -241,9 +239,7 @@ def as_input(registration: Registration) -> RegistrationInput:
 def update_details(registration: Registration, data: RegistrationInput) -> Registration:
     """Name, organisation, place, zone and language; the e-mail is the seat's identity and stays.
     A cancelled registration keeps nothing to edit: its address may be registered again by anyone."""
-    if registration.status is Status.CANCELLED:
-        raise Conflict("This registration is cancelled, so its details can no longer be changed. "
-                       "Register again on the event page to come after all.")
+    states.require(registration, "edit")
     for name, value in _checked(data, with_email=False).items():
         setattr(registration, name, value)
     db.session.commit()
@@ -299,16 +295,16 @@ def fill_seats(event: Event) -> list[Registration]:
     return _fill_seats(event)
 
 
-def _cancel(registration: Registration, by: str) -> None:
-    """Cancel under the event's lock (`by`: attendee, organiser, or lapsed for a
-    hold nobody confirmed); the e-mail saying so carries no link, for the
-    registration's page now shows only that it is cancelled."""
-    if registration.status is Status.CANCELLED:
-        raise Conflict(f"This registration was already cancelled on {_since(registration)}.")
+def _cancel(registration: Registration, action: str, by: str) -> None:
+    """Cancel under the event's lock, as the table allows `action` (the
+    attendee's "cancel", the organiser's "remove"); `by`: attendee, organiser,
+    or lapsed for a hold nobody confirmed. The e-mail saying so carries no
+    link, for the registration's page now shows only that it is cancelled."""
+    target = states.require(registration, action)
     event = registration.event
     lock_event(event)
-    had_seat = registration.status in SEATED
-    _set_status(registration, Status.CANCELLED)
+    had_seat = registration.has_seat
+    _set_status(registration, target)
     db.session.flush()
     invitations.send_cancellation(registration, by)
     if had_seat:
@@ -318,18 +314,17 @@ def _cancel(registration: Registration, by: str) -> None:
 
 def cancel(registration: Registration) -> None:
     """The attendee gives up their seat (or place); the next in line gets it."""
-    _cancel(registration, "attendee")
+    _cancel(registration, "cancel", "attendee")
 
 
 def remove(registration: Registration) -> None:
     """The organiser takes someone off the list; they are told, and the queue moves."""
-    _cancel(registration, "organiser")
+    _cancel(registration, "remove", "organiser")
 
 
 def approve(registration: Registration) -> None:
     """A pending request becomes a seat, or a place on the waitlist when full."""
-    if registration.status is not Status.PENDING:
-        raise Conflict(f"{registration.name} is {registration.status.value}, not waiting for approval.")
+    states.require(registration, "approve")
     lock_event(registration.event)
     _seat_or_queue(registration.event, registration)
     _tell(registration, promoted=True)
@@ -343,14 +338,13 @@ def promote(registration: Registration) -> bool:
     rises by one rather than being exceeded. Returns whether it rose. A held
     seat is confirmed at once: the organiser vouches for the address.
     """
-    if registration.status not in (Status.WAITLISTED, Status.PENDING, Status.HELD):
-        raise Conflict(f"{registration.name} is {registration.status.value}; only waiting people can be promoted.")
+    target = states.require(registration, "promote")
     event = registration.event
     lock_event(event)
-    raised = registration.status is not Status.HELD and not _has_seat(event)
+    raised = not registration.has_seat and not _has_seat(event)
     if raised:
         event.capacity += 1
-    _set_status(registration, Status.CONFIRMED)
+    _set_status(registration, target)
     _tell(registration, promoted=True)
     db.session.commit()
     return raised
@@ -362,14 +356,15 @@ def confirm_address(registration: Registration) -> None:
     place on the waitlist or a request will take a seat without holding it."""
     lock_event(registration.event)
     db.session.refresh(registration)  # the deadline may have passed while the page was open
-    if registration.status is Status.CANCELLED:
-        db.session.rollback()
-        raise Conflict("This registration is cancelled (a held seat goes back when its address is not confirmed "
-                       "in time); register again on the event page to come after all.")
+    try:
+        target = states.require(registration, "confirm_address")
+    except Conflict:
+        db.session.rollback()  # the event's lock goes at once
+        raise
     if registration.email_confirmed_at is None:
         registration.email_confirmed_at = timezones.now_utc()
-        if registration.status is Status.HELD:
-            _set_status(registration, Status.CONFIRMED)
+        if target is not None:  # a held seat
+            _set_status(registration, target)
             _tell(registration)
     db.session.commit()
 
@@ -378,7 +373,7 @@ def awaits_confirmation(registration: Registration) -> bool:
     """Whether the page offers "confirm my seat": the event asks for it and the
     owner has not confirmed yet (a place on the waitlist may confirm early)."""
     return bool(registration.event.email_confirmation_hours and registration.email_confirmed_at is None
-                and registration.status is not Status.CANCELLED)
+                and "confirm_address" in states.allowed_actions(registration))
 
 
 def release_lapsed(now: datetime | None = None) -> int:
@@ -394,29 +389,11 @@ def release_lapsed(now: datetime | None = None) -> int:
         lock_event(registration.event)
         db.session.refresh(registration)  # another worker may have released it, or its owner confirmed
         if registration.status is Status.HELD:
-            _cancel(registration, "lapsed")
+            _cancel(registration, "cancel", "lapsed")  # silence gives the seat up
             freed += 1
         else:
             db.session.commit()
     return freed
-
-
-_ACTIONS = {
-    Status.PENDING: ("approve", "remove"),
-    Status.WAITLISTED: ("promote", "remove"),
-    Status.CONFIRMED: ("remove",),
-    Status.HELD: ("promote", "remove"),
-    Status.CANCELLED: (),
-}
-
-
-def allowed_actions(registration: Registration) -> tuple[str, ...]:
-    """What an organiser may do with a registration now (the buttons they see)."""
-    return _ACTIONS[registration.status]
-
-
-def _since(registration: Registration) -> str:
-    return timezones.format_datetime(registration.since, registration.timezone)
 
 
 # Organisers' view ----------------------------------------------------------

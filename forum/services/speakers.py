@@ -17,7 +17,8 @@ from forum import photos, planning, timezones
 from forum.extensions import db
 from forum.models import Event, Slot, SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry, SpeakerRole, SpeakerStatus
 from forum.models import event_organisers
-from forum.services import agenda, calendar_sync, entries, speaker_mail, tokens
+from forum.models.speaker import ACTIVE
+from forum.services import agenda, calendar_sync, entries, speaker_mail, states, tokens
 from forum.services.agenda import AgendaSlot, public_statuses
 from forum.services.releases import public_agenda
 from forum.services.errors import Conflict, Invalid, NotFound
@@ -25,8 +26,6 @@ from forum.services.tokens import hash_token
 from forum.services.validation import Checker
 
 Status = SpeakerStatus
-OPEN = (Status.INVITED, Status.PROPOSED)  # waiting for someone's answer
-ACTIVE = (Status.INVITED, Status.PROPOSED, Status.CONFIRMED)
 
 
 @dataclass
@@ -139,9 +138,9 @@ def assign(slot: Slot, speaker: Speaker, role: str) -> SlotSpeaker:
                                f"{', '.join(r.value for r in SpeakerRole)}."}) from None
     invitation = db.session.scalar(
         select(SlotSpeaker).where(SlotSpeaker.slot_id == slot.id, SlotSpeaker.speaker_id == speaker.id))
-    if invitation is not None and invitation.status in ACTIVE:
-        raise Conflict(f"{speaker.name} is already on “{slot.title}” ({invitation.status.value}).")
-    if invitation is None:
+    if invitation is not None:
+        states.require(invitation, "assign")
+    else:
         position = len(slot.speaker_links)
         invitation = SlotSpeaker(slot=slot, speaker=speaker, position=position)
         db.session.add(invitation)
@@ -174,9 +173,7 @@ def send_invitation(speaker: Speaker) -> int:
 
 def revoke(invitation: SlotSpeaker) -> None:
     """Take a speaker off a slot; a calendar entry they had is cancelled."""
-    if invitation.status not in ACTIVE:
-        raise Conflict(f"This invitation is already {invitation.status.value}.")
-    invitation.status = Status.REVOKED
+    invitation.status = states.require(invitation, "revoke")
     invitation.proposed_start_utc = None
     _log(invitation, "revoked")
     _tell(invitation, f"The organisers have taken you off “{invitation.slot.title}”.")
@@ -231,9 +228,10 @@ def _own(speaker: Speaker, invitation_id: int) -> SlotSpeaker:
 
 def confirm(speaker: Speaker, invitation_id: int) -> SlotSpeaker:
     invitation = _own(speaker, invitation_id)
-    if invitation.status is Status.CONFIRMED:
+    if invitation.status is Status.CONFIRMED:  # a second press of the button: answered as the first
         return invitation
-    invitation.status, invitation.answered_at = Status.CONFIRMED, timezones.now_utc()
+    target = states.require(invitation, "confirm")
+    invitation.status, invitation.answered_at = target, timezones.now_utc()
     invitation.proposed_start_utc = None
     _log(invitation, "confirmed")
     _tell(invitation, f"Thank you for confirming “{invitation.slot.title}”. This e-mail carries the calendar entry.")
@@ -243,10 +241,11 @@ def confirm(speaker: Speaker, invitation_id: int) -> SlotSpeaker:
 
 def decline(speaker: Speaker, invitation_id: int, reason: str = "") -> SlotSpeaker:
     invitation = _own(speaker, invitation_id)
+    target = states.require(invitation, "decline")
     check = Checker()
     reason = check.text("reason", reason, 1000, required=False)
     check.raise_if_any()
-    invitation.status, invitation.answered_at = Status.DECLINED, timezones.now_utc()
+    invitation.status, invitation.answered_at = target, timezones.now_utc()
     invitation.decline_reason, invitation.proposed_start_utc = reason, None
     _log(invitation, "declined", reason)
     _tell(invitation, f"You have declined “{invitation.slot.title}”; the organisers are told.")
@@ -258,6 +257,7 @@ def propose(speaker: Speaker, invitation_id: int, local_start: datetime | None, 
             note: str = "") -> SlotSpeaker:
     """Another start, typed in the speaker's own zone; the slot keeps its length."""
     invitation = _own(speaker, invitation_id)
+    target = states.require(invitation, "propose")
     check = Checker()
     start = check.instant("start", local_start, speaker.timezone, fold)
     note = check.text("note", note, 1000, required=False)
@@ -272,7 +272,7 @@ def propose(speaker: Speaker, invitation_id: int, local_start: datetime | None, 
             if problem:
                 check.fail("start", f"{problem} Please propose a time within it.")
     check.raise_if_any()
-    invitation.status, invitation.answered_at = Status.PROPOSED, timezones.now_utc()
+    invitation.status, invitation.answered_at = target, timezones.now_utc()
     invitation.proposed_start_utc, invitation.proposal_note = start, note
     _log(invitation, "proposed", f"{timezones.utc_isoformat(start)} {note}".strip())
     _tell(invitation, f"Your proposal for “{slot.title}” is with the organisers; until they accept it, "
@@ -311,8 +311,7 @@ def update_talk(speaker: Speaker, invitation_id: int, title: str, abstract: str)
 def accept_proposal(invitation: SlotSpeaker) -> Slot:
     """Move the slot to the proposed start (same length) and confirm the speaker;
     every speaker whose calendar has the slot gets the new time."""
-    if invitation.status is not Status.PROPOSED:
-        raise Conflict("There is no proposal to accept for this invitation.")
+    target = states.require(invitation, "accept")
     slot, event = invitation.slot, invitation.slot.event
     start = invitation.proposed_start_utc
     problem = agenda.outside_event(event, start, start + slot.duration, event.timezone)
@@ -322,7 +321,7 @@ def accept_proposal(invitation: SlotSpeaker) -> Slot:
     slot.start_utc, slot.end_utc = start, start + slot.duration
     slot.sequence += 1
     _log(invitation, "proposal accepted", timezones.utc_isoformat(slot.start_utc))
-    invitation.status, invitation.proposed_start_utc = Status.CONFIRMED, None
+    invitation.status, invitation.proposed_start_utc = target, None
     invitation.answered_at = timezones.now_utc()
     _tell(invitation, f"The organisers accepted the time you proposed for “{slot.title}”; this e-mail "
                       "carries the calendar entry.")

@@ -5,6 +5,8 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from forum import timezones
+from forum.models import EventStatus, RegistrationStatus, SpeakerStatus
+from forum.services import states
 from forum.services.accounts import MAX_ID
 
 
@@ -22,7 +24,8 @@ class DatabaseId(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     """Ids that fit the database, and template filters: every time a page
-    shows goes through forum.timezones. Runs before any blueprint is added."""
+    shows goes through forum.timezones; templates name statuses by their enum
+    and draw buttons from the state tables. Runs before any blueprint is added."""
     app.url_map.converters["int"] = DatabaseId
     app.add_template_filter(timezones.format_time, "time_in")
     app.add_template_filter(timezones.format_datetime, "datetime_in")
@@ -31,3 +34,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(
         lambda zone, at=None: timezones.format_offset(timezones.utc_offset(zone, at)), "utc_offset"
     )
+    app.add_template_global(states.allowed_actions, "allowed_actions")
+    for status in (EventStatus, RegistrationStatus, SpeakerStatus):
+        app.add_template_global(status, status.__name__)

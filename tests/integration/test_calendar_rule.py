@@ -15,6 +15,7 @@ from forum import mail, timezones
 from forum.models import HeldEntry, OutboxMessage, OutboxStatus, Registration, SlotSpeaker
 from forum.services import agenda, events, registrations, releases, speakers
 from forum.services.agenda import SlotInput
+from forum.services.errors import Conflict
 from forum.services.speakers import SpeakerInput
 from tests.conftest import future_wall, open_event_for
 from tests.support import calendars
@@ -256,7 +257,7 @@ def test_an_accepted_proposal_stays_within_the_events_hours(client, organiser, s
     events.update_event(event, data)
     try:
         speakers.accept_proposal(part)
-    except events.Conflict as error:
+    except Conflict as error:
         assert "outside the event's hours" in error.message
     else:
         raise AssertionError("a proposal outside the event's hours was accepted")

@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from forum import spreadsheets
+from forum.models import RegistrationStatus
 from forum.services import events, outbox, privacy, registrations
 from forum.services.errors import Conflict, Invalid
 from forum.web.forms import show_errors, status_of
@@ -13,6 +14,7 @@ from forum.web.organiser import bp
 from forum.web.organiser.forms import ActionForm, MessageForm
 
 PER_PAGE = 100
+DONE = {"approve": "approved", "promote": "given a seat", "remove": "removed"}  # the organiser's actions
 
 
 def _filters() -> tuple[str, str]:
@@ -33,8 +35,7 @@ def registrations_page(slug: str):
         "organiser/registrations.html", event=event, rows=rows, total=total, page=page, per_page=PER_PAGE,
         query=query, status=status, error=error, counts=privacy.counts(event),
         ranks=registrations.waitlist_ranks(rows),
-        statuses=[s.value for s in registrations.Status], action_form=ActionForm(),
-        actions_for=registrations.allowed_actions,
+        statuses=[s.value for s in registrations.Status], action_form=ActionForm(), organiser_actions=DONE,
     ), 422 if error else 200
 
 
@@ -48,9 +49,8 @@ def registration_action(slug: str, registration_id: int, action: str):
     else:
         try:
             outcome = getattr(registrations, action)(registration)
-            done = {"approve": "approved", "promote": "given a seat", "remove": "removed"}[action]
             note = f" The capacity rose to {event.capacity} to make room." if outcome is True else ""
-            flash(f"{registration.name} {done}; they have been e-mailed.{note}")
+            flash(f"{registration.name} {DONE[action]}; they have been e-mailed.{note}")
         except Conflict as error:
             flash(error.message, "error")
     return redirect(back)
@@ -110,7 +110,7 @@ def message_attendees(slug: str):
             return redirect(url_for("organiser.outbox_page", slug=slug))
         except Invalid as error:
             show_errors(form, error)
-    confirmed = registrations.counts(event).by_status["confirmed"]
+    confirmed = registrations.counts(event).by_status[RegistrationStatus.CONFIRMED.value]
     return render_template("organiser/message.html", event=event, form=form, confirmed=confirmed), status_of(form)
 
 

@@ -94,7 +94,6 @@ def _render_builder(event, slot_form=None, shift_form=None, status=200, organise
         describe=invitations.describe_change,
         slot_form=slot_form, shift_form=shift_form, action_form=ActionForm(),
         organiser_form=organiser_form or OrganiserForm(), release_form=release_form or ReleaseForm(formdata=None),
-        status_actions=events.allowed_actions(event),
     ), status
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forum import timezones
+from forum.models.speaker import ANSWERED
 from forum.services import agenda, events, speakers
 from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.speakers import SpeakerInput
@@ -33,7 +34,7 @@ def _assign_form(event, form: AssignForm | None = None) -> AssignForm:
 
 def _render(event, speaker_form=None, assign_form=None, status: int = 200):
     rows = speakers.board(event)
-    answered = sum(r.invitation.status.value in ("confirmed", "declined") for r in rows)
+    answered = sum(r.invitation.status in ANSWERED for r in rows)
     return render_template(
         "organiser/speakers.html", event=event, rows=rows, answered=answered,
         speaker_form=speaker_form or SpeakerForm(),
