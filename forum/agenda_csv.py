@@ -63,7 +63,7 @@ def read(raw: bytes | str) -> Parsed:
             parsed.problems.append(f"The file has more than {MAX_ROWS} rows; split it.")
             break
         padded = values + [""] * (len(header) - len(values))
-        cells = {name: _cell(value) for name, value in zip(header, padded) if name in COLUMNS}
+        cells = {name: _cell(value) for name, value in zip(header, padded, strict=False) if name in COLUMNS}
         if not (problem or any(cells.values())):
             continue
         extra = len(values) - len(header)
@@ -109,13 +109,13 @@ def _record(text: str, position: int, names: list[str]) -> tuple[list[str], str,
     problem = ""
     while True:
         name = names[len(cells)] if len(cells) < len(names) else f"column {len(cells) + 1}"
-        start = _BLANKS.match(text, position).end()
+        start = _always(_BLANKS, text, position).end()
         if text.startswith('"', start):
             quoted = _QUOTED.match(text, start)
-            trailing = _UNQUOTED.match(text, quoted.end()) if quoted else None
+            trailing = _always(_UNQUOTED, text, quoted.end() if quoted else start)
             swallowed = quoted and _NEWLINE.search(quoted.group()) and (name not in MULTI_LINE or trailing.group().strip())
             if not quoted or swallowed:
-                rest = _REST.match(text, start)
+                rest = _always(_REST, text, start)
                 newline = _NEWLINE.match(text, rest.end())
                 return [*cells, rest.group()[1:]], _unclosed(name), newline.end() if newline else len(text)
             if trailing.group().strip():
@@ -123,7 +123,7 @@ def _record(text: str, position: int, names: list[str]) -> tuple[list[str], str,
                                       f"as two: \"\"); check the quotes in this row")
             value, position = quoted.group(1).replace('""', '"') + trailing.group(), trailing.end()
         else:
-            unquoted = _UNQUOTED.match(text, position)
+            unquoted = _always(_UNQUOTED, text, position)
             value, position = unquoted.group(), unquoted.end()
             if value.count('"') % 2:
                 problem = problem or _unclosed(name)
@@ -133,6 +133,13 @@ def _record(text: str, position: int, names: list[str]) -> tuple[list[str], str,
             continue
         newline = _NEWLINE.match(text, position)
         return cells, problem, newline.end() if newline else len(text)
+
+
+def _always(pattern: re.Pattern[str], text: str, position: int) -> re.Match[str]:
+    """match() of a pattern that also matches nothing, so it never fails."""
+    found = pattern.match(text, position)
+    assert found is not None, pattern
+    return found
 
 
 def _unclosed(name: str) -> str:

@@ -42,6 +42,7 @@ from forum import timezones
 from forum.extensions import db
 from forum.models import OutboxMessage, OutboxStatus
 
+
 @dataclass(frozen=True)
 class CalendarPart:
     """An iTIP body and what the outbox needs to keep one UID's messages in order."""
@@ -238,10 +239,10 @@ def _superseded(row: OutboxMessage) -> bool:
     it would put an older state back in the person's calendar."""
     if row.calendar_uid is None:
         return False
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).where(OutboxMessage.calendar_uid == row.calendar_uid,
                                    OutboxMessage.calendar_sequence > row.calendar_sequence)
-    ) > 0
+    ).scalar_one() > 0
 
 
 def _start_attempt(row: OutboxMessage, report: Delivery) -> OutboxMessage | None:
@@ -297,7 +298,7 @@ def deliver_due(now: datetime | None = None) -> Delivery:
                 continue
             try:
                 sender.send(row)
-            except Exception as error:  # a server's answer, bad data or a bug: this message's failure only
+            except Exception as error:  # noqa: BLE001  a server's answer, bad data or a bug: this message's failure only
                 sender.drop()  # it may have left a transaction open
                 _record_failure(row, error, now)
                 report.failed += row.status is OutboxStatus.FAILED
@@ -352,7 +353,7 @@ def work(interval: float, once: bool, log=print, daily=(), every_pass=()) -> Non
         for job in jobs:
             try:
                 done = job()
-            except Exception as error:  # a failing job must not stop the mail behind it
+            except Exception as error:  # noqa: BLE001  a failing job must not stop the mail behind it
                 db.session.rollback()
                 log(f"{job.__module__}.{job.__name__} failed: {type(error).__name__}: {error}")
                 continue

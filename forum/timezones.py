@@ -10,12 +10,11 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from typing import TypeGuard
 
 import pytz
 from dateutil.rrule import YEARLY, rrule, weekday
-
-UTC = timezone.utc
 
 
 class TimezoneError(ValueError):
@@ -88,7 +87,7 @@ def check_plannable(local: datetime) -> None:
         raise DateOutOfRange(local)
 
 
-def is_valid_zone(name: str | None) -> bool:
+def is_valid_zone(name: str | None) -> TypeGuard[str]:
     return bool(name) and name in pytz.all_timezones_set
 
 
@@ -99,7 +98,7 @@ def get_zone(name: str | None) -> pytz.BaseTzInfo:
     return _zone(name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _zone(name: str) -> pytz.BaseTzInfo:
     """pytz.timezone() normalises the name on every call; a page converts
     thousands of instants, so the zone objects are kept (at most one per
@@ -138,7 +137,7 @@ def ambiguous_choices(local: datetime, zone_name: str) -> list[Choice]:
     choices = []
     for i, instant in enumerate(instants):
         seen = to_zone(instant, zone_name)
-        label = f"{local:%H:%M} {ordinal[i]} time, {seen.tzname()} (UTC{format_offset(seen.utcoffset())})"
+        label = f"{local:%H:%M} {ordinal[i]} time, {seen.tzname()} (UTC{format_offset(_offset(seen))})"
         choices.append(Choice(fold=i, utc=instant, label=label))
     return choices
 
@@ -182,7 +181,7 @@ def start_of_day(day: date, zone_name: str) -> datetime:
     been skipped (Pacific/Apia, 2011-12-30): then the day starts where the
     clocks land, which is also where the next day starts.
     """
-    zone = get_zone(zone_name)
+    get_zone(zone_name)
     local = datetime(day.year, day.month, day.day)
     for minutes in range(0, 2 * 24 * 60, 15):
         candidate = local + timedelta(minutes=minutes)
@@ -190,11 +189,19 @@ def start_of_day(day: date, zone_name: str) -> datetime:
             return localize(candidate, zone_name, fold=0)
         except NonExistentLocalTime:
             continue
-    raise NonExistentLocalTime(local, zone.zone)  # no zone has skipped two days
+    raise NonExistentLocalTime(local, zone_name)  # no zone has skipped two days
 
 
 def utc_offset(zone_name: str, at: datetime | None = None) -> timedelta:
-    return to_zone(at or now_utc(), zone_name).utcoffset()
+    return _offset(to_zone(at or now_utc(), zone_name))
+
+
+def _offset(aware: datetime) -> timedelta:
+    """utcoffset() of a datetime made aware here (typed Optional for naive ones)."""
+    offset = aware.utcoffset()
+    if offset is None:
+        raise ValueError("a naive datetime has no offset")
+    return offset
 
 
 def format_offset(offset: timedelta) -> str:
@@ -229,11 +236,11 @@ def format_time(instant: datetime, zone_name: str) -> str:
 
 def format_day(instant_or_day: datetime | date, zone_name: str | None = None) -> str:
     """'Wed 29 Apr 2020' for a local day, or for an instant seen in a zone."""
-    day = (
-        local_date(instant_or_day, zone_name)
-        if isinstance(instant_or_day, datetime)
-        else instant_or_day
-    )
+    day = instant_or_day
+    if isinstance(instant_or_day, datetime):
+        if zone_name is None:
+            raise ValueError("format_day() needs a zone to see an instant's day")
+        day = local_date(instant_or_day, zone_name)
     return f"{day:%a} {day.day} {day:%b} {day.year:04d}"
 
 
@@ -243,7 +250,7 @@ def format_datetime(instant: datetime, zone_name: str) -> str:
     The offset, not the abbreviation: Taipei's "CST" reads as US Central.
     """
     local = to_zone(instant, zone_name)
-    return f"{format_day(local.date())} {local:%H:%M} (UTC{format_offset(local.utcoffset())})"
+    return f"{format_day(local.date())} {local:%H:%M} (UTC{format_offset(_offset(local))})"
 
 
 @dataclass(frozen=True)
@@ -269,7 +276,8 @@ def observances(zone_name: str, start: datetime, end: datetime) -> list[Observan
     reduces a VTIMEZONE to one yearly rule) on the rules the event needs.
     """
     zone = get_zone(zone_name)
-    changes = list(zip(getattr(zone, "_utc_transition_times", []), getattr(zone, "_transition_info", [])))
+    changes = list(zip(getattr(zone, "_utc_transition_times", []), getattr(zone, "_transition_info", []),
+                       strict=True))
     naive_start, naive_end = to_utc(start).replace(tzinfo=None), to_utc(end).replace(tzinfo=None)
     before = [i for i, (at, _) in enumerate(changes) if at <= naive_start]
     first = before[-1] if before else None
@@ -281,8 +289,8 @@ def observances(zone_name: str, start: datetime, end: datetime) -> list[Observan
         result.append(Observance(at + previous, previous, offset, name, bool(dst)))
     if not result:
         local = to_zone(start, zone_name)
-        offset = local.utcoffset()
-        result.append(Observance(datetime(1970, 1, 1), offset, offset, local.tzname(), bool(local.dst())))
+        offset = _offset(local)
+        result.append(Observance(datetime(1970, 1, 1), offset, offset, local.tzname() or "", bool(local.dst())))
     return result
 
 
@@ -364,8 +372,9 @@ def _yearly_rule(onsets: list[datetime], offset_from: timedelta, horizon: dateti
         if length <= best_length:
             continue
         if length < len(every):  # the zone left the rule inside the window
-            rule = replace(rule, until=_until(onsets[length - 1], offset_from))
-            digits = rule.until.replace(tzinfo=None)
+            until = _until(onsets[length - 1], offset_from)
+            rule = replace(rule, until=until)
+            digits = until.replace(tzinfo=None)
             if any(_expand(rule, first, min(horizon, limit)) != onsets[:length] for limit in (digits + offset_from, digits)):
                 continue
         best, best_length = rule, length

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.types import UTCDateTime, enum_column, new_uid, uid_column
 from forum.timezones import now_utc
 
@@ -32,7 +32,7 @@ class SlotKind(enum.Enum):
         return "Q&A" if self is SlotKind.QA else self.value.capitalize()
 
 
-class Slot(db.Model):
+class Slot(Model):
     __tablename__ = "slots"
     __table_args__ = (
         CheckConstraint("end_utc > start_utc", name="ends_after_start"),
@@ -56,8 +56,8 @@ class Slot(db.Model):
     # Feeds' Last-Modified; NULL only for rows older than migration 0006.
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
-    event: Mapped["Event"] = relationship(back_populates="slots")
-    speaker_links: Mapped[list["SlotSpeaker"]] = relationship(
+    event: Mapped[Event] = relationship(back_populates="slots")
+    speaker_links: Mapped[list[SlotSpeaker]] = relationship(
         back_populates="slot", cascade="all, delete-orphan", order_by="SlotSpeaker.position"
     )
 

@@ -16,7 +16,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql import false
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.types import UTCDateTime, uid_column
 from forum.timezones import now_utc
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # relationships name the other aggregates as strings
     from forum.models.speaker import SlotSpeaker
 
 
-class HeldEntry(db.Model):
+class HeldEntry(Model):
     __tablename__ = "held_entries"
     __table_args__ = (
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
@@ -60,9 +60,9 @@ class HeldEntry(db.Model):
     zone: Mapped[str] = mapped_column(String(64))  # the event's, for the feed's VTIMEZONE
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
-    event: Mapped["Event"] = relationship()
-    registration: Mapped["Registration | None"] = relationship()
-    slot_speaker: Mapped["SlotSpeaker | None"] = relationship()
+    event: Mapped[Event] = relationship()
+    registration: Mapped[Registration | None] = relationship()
+    slot_speaker: Mapped[SlotSpeaker | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<HeldEntry {self.uid} #{self.sequence}{' cancelled' if self.cancelled else ''}>"

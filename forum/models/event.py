@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql import false, true
 
-from forum.extensions import db
+from forum.extensions import Model, db
 from forum.models.types import Transitions, UTCDateTime, enum_column, new_uid, uid_column
 from forum.timezones import now_utc
 
@@ -40,7 +40,7 @@ event_organisers = Table(
 )
 
 
-class Event(db.Model):
+class Event(Model):
     __tablename__ = "events"
     __table_args__ = (
         CheckConstraint("end_utc > start_utc", name="ends_after_start"),
@@ -93,13 +93,13 @@ class Event(db.Model):
         UTCDateTime, default=now_utc, onupdate=now_utc
     )
 
-    organisers: Mapped[list["Organiser"]] = relationship(secondary=event_organisers)
-    slots: Mapped[list["Slot"]] = relationship(
+    organisers: Mapped[list[Organiser]] = relationship(secondary=event_organisers)
+    slots: Mapped[list[Slot]] = relationship(
         back_populates="event",
         cascade="all, delete-orphan",
         order_by="(Slot.start_utc, Slot.position, Slot.id)",
     )
-    speakers: Mapped[list["Speaker"]] = relationship(
+    speakers: Mapped[list[Speaker]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
     )
 

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Lar
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql import false
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.types import UTCDateTime, enum_column
 from forum.timezones import now_utc
 
@@ -20,7 +20,7 @@ class OutboxStatus(enum.Enum):
     SUPERSEDED = "superseded"  # a newer calendar message for the same UID replaced it unsent
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """One e-mail, kept whole as the bytes the mail server will receive.
 
     `message_id` is the Message-ID header inside those bytes, the same on

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.types import Transitions, UTCDateTime, enum_column, new_uid, uid_column
 from forum.timezones import now_utc
 
@@ -40,7 +40,7 @@ REGISTRATION_TRANSITIONS: Transitions[RegistrationStatus] = {
 }
 
 
-class Registration(db.Model):
+class Registration(Model):
     __tablename__ = "registrations"
     __table_args__ = (
         # One seat per person: e-mail is stored trimmed and lower-cased.
@@ -76,8 +76,8 @@ class Registration(db.Model):
     reminded_day_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # never twice
     reminded_hour_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    event: Mapped["Event"] = relationship()
-    links: Mapped[list["RegistrationLink"]] = relationship(
+    event: Mapped[Event] = relationship()
+    links: Mapped[list[RegistrationLink]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -91,7 +91,7 @@ class Registration(db.Model):
         return self.status in SEATED
 
 
-class RegistrationLink(db.Model):
+class RegistrationLink(Model):
     """One secret link to an attendee's page; only its hash is kept.
 
     Each e-mail carries a new link rather than replacing the old ones, so a

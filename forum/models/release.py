@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.types import UTCDateTime
 from forum.timezones import now_utc
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # relationships name the other aggregates as strings
     from forum.models.event import Event
 
 
-class Release(db.Model):
+class Release(Model):
     __tablename__ = "releases"
     __table_args__ = (
         UniqueConstraint("event_id", "number", name="uq_releases_event_number"),
@@ -37,7 +37,7 @@ class Release(db.Model):
     changes_json: Mapped[str] = mapped_column(Text, default="[]")  # what changed since the previous release
     notified: Mapped[int] = mapped_column(Integer, default=0)  # messages queued for it
 
-    event: Mapped["Event"] = relationship()
+    event: Mapped[Event] = relationship()
 
     @property
     def snapshot(self) -> list[dict]:

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING
-
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.types import Transitions, UTCDateTime, enum_column, new_uid, uid_column
 from forum.timezones import now_utc
 
@@ -54,7 +53,7 @@ SPEAKER_TRANSITIONS: Transitions[SpeakerStatus] = {
 ERASED_DOMAIN = "erased.invalid"
 
 
-class Speaker(db.Model):
+class Speaker(Model):
     __tablename__ = "speakers"
     __table_args__ = (UniqueConstraint("event_id", "email", name="uq_speakers_event_email"),)
 
@@ -72,11 +71,11 @@ class Speaker(db.Model):
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # re-encoded JPEG (forum.photos)
     photo_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    event: Mapped["Event"] = relationship(back_populates="speakers")
-    slot_links: Mapped[list["SlotSpeaker"]] = relationship(
+    event: Mapped[Event] = relationship(back_populates="speakers")
+    slot_links: Mapped[list[SlotSpeaker]] = relationship(
         back_populates="speaker", cascade="all, delete-orphan"
     )
-    links: Mapped[list["SpeakerLink"]] = relationship(
+    links: Mapped[list[SpeakerLink]] = relationship(
         back_populates="speaker", cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -85,7 +84,7 @@ class Speaker(db.Model):
         return self.email.endswith(f"@{ERASED_DOMAIN}")
 
 
-class SpeakerLink(db.Model):
+class SpeakerLink(Model):
     """The secret link to a speaker's page; only its hash is kept.
 
     Every e-mail carries a new link; the few used most recently, or newest,
@@ -107,7 +106,7 @@ class SpeakerLink(db.Model):
     speaker: Mapped[Speaker] = relationship(back_populates="links")
 
 
-class SlotSpeaker(db.Model):
+class SlotSpeaker(Model):
     """A speaker's part in one slot; the answer is per speaker and per slot."""
 
     __tablename__ = "slot_speakers"
@@ -140,9 +139,9 @@ class SlotSpeaker(db.Model):
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
     last_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # invitation, re-send or reminder
 
-    slot: Mapped["Slot"] = relationship(back_populates="speaker_links")
+    slot: Mapped[Slot] = relationship(back_populates="speaker_links")
     speaker: Mapped[Speaker] = relationship(back_populates="slot_links")
-    log: Mapped[list["SpeakerLogEntry"]] = relationship(
+    log: Mapped[list[SpeakerLogEntry]] = relationship(
         back_populates="slot_speaker", cascade="all, delete-orphan", passive_deletes=True,
         order_by="SpeakerLogEntry.id",
     )
@@ -152,7 +151,7 @@ class SlotSpeaker(db.Model):
         return self.status in ACTIVE
 
 
-class SpeakerLogEntry(db.Model):
+class SpeakerLogEntry(Model):
     """What happened to one invitation, in order: sent, answered, revoked..."""
 
     __tablename__ = "speaker_log"

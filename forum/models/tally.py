@@ -10,12 +10,12 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from forum.extensions import db
+from forum.extensions import Model
 
 DIMENSIONS = ("status", "country", "timezone")
 
 
-class RegistrationTally(db.Model):
+class RegistrationTally(Model):
     __tablename__ = "registration_tallies"
     __table_args__ = (
         UniqueConstraint("event_id", "dimension", "value", name="uq_registration_tallies_event_dimension_value"),

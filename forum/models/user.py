@@ -7,12 +7,12 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from forum.extensions import db
+from forum.extensions import Model
 from forum.models.types import UTCDateTime
 from forum.timezones import now_utc
 
 
-class Organiser(UserMixin, db.Model):
+class Organiser(UserMixin, Model):
     __tablename__ = "organisers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,7 +31,7 @@ class Organiser(UserMixin, db.Model):
         return f"<Organiser {self.email}>"
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token; only its SHA-256 is stored, the token is shown once."""
 
     __tablename__ = "api_tokens"

@@ -54,7 +54,7 @@ def next_slot_input(event: Event, minutes: int = 30) -> SlotInput:
 
 def _checked(event: Event, data: SlotInput) -> dict:
     check = Checker()
-    values = {
+    values: dict[str, object] = {
         "title": check.line("title", data.title, 200),
         "track": check.line("track", data.track, 100, required=False),  # lines, as the agenda file has them
         "description": check.text("description", data.description, 20000, required=False),
@@ -117,7 +117,7 @@ class AgendaSlot:
     speakers: list[SpeakerLine] = field(default_factory=list)
 
     @classmethod
-    def from_snapshot(cls, slot: dict) -> "AgendaSlot":
+    def from_snapshot(cls, slot: dict) -> AgendaSlot:
         """A slot as a release recorded it (see services.releases)."""
         return cls(
             id=slot["id"], uid=slot["uid"], title=slot["title"], kind=SlotKind(slot["kind"]), track=slot["track"],
@@ -292,7 +292,7 @@ def shift_agenda(event: Event, minutes: int | None, first: Slot | None = None) -
 class ImportRow:
     number: int
     raw: dict
-    values: dict | None = None
+    values: dict = field(default_factory=dict)  # filled for a row without problems
     problems: list[str] = field(default_factory=list)
 
 
@@ -317,6 +317,7 @@ def preview_import(event: Event, raw: bytes | str, zone: str | None = None) -> I
         check.fail("file", "Choose a CSV file to import.")
     zone = check.zone("timezone", zone or event.timezone)
     check.raise_if_any()
+    assert zone is not None, "raise_if_any() refused a missing zone"
     parsed = agenda_csv.read(raw)
     rows = []
     for number, cells, problems in parsed.rows:

@@ -31,19 +31,34 @@ import base64
 import binascii
 import enum
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import Column, ColumnElement, Table, insert, inspect, or_, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.types import TypeDecorator
 
 from forum import timezones
 from forum.extensions import db
 from forum.models import (
-    Event, HeldEntry, Organiser, OutboxMessage, OutboxStatus, RegistrationLink, Registration, RegistrationTally, Release,
-    Slot, SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry, event_organisers,
+    Event,
+    HeldEntry,
+    Organiser,
+    OutboxMessage,
+    OutboxStatus,
+    Registration,
+    RegistrationLink,
+    RegistrationTally,
+    Release,
+    Slot,
+    SlotSpeaker,
+    Speaker,
+    SpeakerLink,
+    SpeakerLogEntry,
+    event_organisers,
 )
 from forum.services.errors import Conflict, NotFound, ServiceError
 
@@ -78,7 +93,7 @@ class Part:
         return "id" in self.table.c
 
 
-def _ids_of(model, event_column: Column, event: Event):
+def _ids_of(model, event_column: InstrumentedAttribute[int], event: Event):
     return select(model.id).where(event_column == event.id)
 
 
@@ -205,7 +220,7 @@ def export_event(event: Event) -> dict:
     for part in PARTS:
         columns = _columns(part)
         rows = db.session.execute(select(part.table).where(part.belongs(event)).order_by(*part.table.primary_key))
-        tables[part.name] = [{c.name: _encode(c, value) for c, value in zip(columns, row)} for row in rows]
+        tables[part.name] = [{c.name: _encode(c, value) for c, value in zip(columns, row, strict=True)} for row in rows]
     return {"format": FORMAT, "version": FORMAT_VERSION, "event": event.slug, "schema": _schema_revision(),
             "exported_at": timezones.utc_isoformat(timezones.now_utc()), "tables": tables}
 
@@ -294,7 +309,7 @@ def _insert(part: Part, number: int, values: dict, ids: _Ids) -> None:
             return
     result = db.session.execute(insert(part.table).values(**values))
     if part.has_id:
-        ids.new[part.name][old_id] = result.inserted_primary_key[0]
+        ids.new[part.name][old_id] = result.inserted_primary_key[0]  # type: ignore[attr-defined]  # an INSERT's CursorResult
 
 
 def _restore(data: Any) -> Event:
@@ -307,7 +322,7 @@ def _restore(data: Any) -> Event:
     ids = _Ids()
     for part, number, values in rows:
         _insert(part, number, values, ids)
-    return db.session.get(Event, ids.new["events"][tables["events"][0]["id"]])
+    return db.session.get_one(Event, ids.new["events"][tables["events"][0]["id"]])
 
 
 def import_event(data: Any) -> Event:

@@ -16,6 +16,7 @@ shows and what their last calendar e-mail said are the same data.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +26,14 @@ from sqlalchemy import select
 from forum import calendar, mail, timezones, urls
 from forum.extensions import db
 from forum.models import (
-    Event, EventStatus, HeldEntry, Registration, RegistrationStatus, Slot, SlotSpeaker, SpeakerStatus,
+    Event,
+    EventStatus,
+    HeldEntry,
+    Registration,
+    RegistrationStatus,
+    Slot,
+    SlotSpeaker,
+    SpeakerStatus,
 )
 
 JOIN_EARLY = "Please join 15 minutes early for a sound and video check."
@@ -194,7 +202,7 @@ def held_seat(registration: Registration) -> HeldEntry | None:
     return db.session.scalar(select(HeldEntry).where(HeldEntry.uid == registration.uid))
 
 
-def held_parts(email: str) -> list[HeldEntry]:
+def held_parts(email: str) -> Sequence[HeldEntry]:
     """Every slot this address has been sent, in all events, as last sent."""
     return db.session.scalars(
         select(HeldEntry).where(HeldEntry.email == email, HeldEntry.kind == PART).order_by(HeldEntry.start_utc)

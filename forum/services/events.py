@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -95,7 +96,7 @@ def _free_slug(base: str, exclude_id: int | None) -> str:
 
 def _checked(data: EventInput, event: Event | None) -> dict:
     check = Checker()
-    values = {
+    values: dict[str, Any] = {
         "title": check.line("title", data.title, 200),
         "description": check.text("description", data.description, 20000, required=False),
         "venue": check.text("venue", data.venue, 300, required=False),

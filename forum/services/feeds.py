@@ -19,8 +19,7 @@ from sqlalchemy import select
 
 from forum import calendar
 from forum.extensions import db
-from forum.models import Event, EventStatus, Organiser, Registration, Speaker
-from forum.models import event_organisers
+from forum.models import Event, EventStatus, Organiser, Registration, Speaker, event_organisers
 from forum.services import entries, releases
 from forum.services.errors import NotFound
 from forum.services.tokens import hash_token, new_token

@@ -75,27 +75,28 @@ def send_status(registration: Registration, token: str, promoted: bool, rank: in
                    else f"You have a seat at “{title}”.")
         _send(registration, token, "registration-confirmed", f"Invitation: {title}", [
             opening,
-            "This e-mail carries a calendar invitation; accept it or open invite.ics to put the event "
-            "in your calendar at the right time.",
+            ("This e-mail carries a calendar invitation; accept it or open invite.ics to put the event "
+             "in your calendar at the right time."),
         ], change or entries.update_seat(registration))
     elif registration.status is Status.WAITLISTED:
         _send(registration, token, "registration-waitlisted", f"Waitlist: {title} (number {rank})", [
             f"“{title}” is full. You are on the waitlist, number {rank}.",
-            "If a seat frees up it goes to the first person on the list, and we will e-mail you "
-            "the invitation and the link to join.",
+            ("If a seat frees up it goes to the first person on the list, and we will e-mail you "
+             "the invitation and the link to join."),
         ])
     elif registration.status is Status.HELD:
+        assert registration.held_until is not None, "a held seat has its deadline"
         deadline = timezones.format_datetime(registration.held_until, registration.timezone)
         _send(registration, token, "registration-held", f"Confirm your seat: {title}", [
             (f"A seat at “{title}” is free for you." if promoted else f"A seat at “{title}” is kept for you."),
-            f"To take it, open your registration page with the button below and press “Confirm my seat” "
-            f"before {deadline} ({registration.timezone}). Otherwise it goes to the next person waiting.",
+            (f"To take it, open your registration page with the button below and press “Confirm my seat” "
+             f"before {deadline} ({registration.timezone}). Otherwise it goes to the next person waiting."),
             "Did not register? Then someone typed your address; ignore this e-mail and the seat goes back.",
         ])
     elif registration.status is Status.PENDING:
         _send(registration, token, "registration-pending", f"Request received: {title}", [
-            f"Thank you for registering for “{title}”. The organisers approve each registration; "
-            "we will e-mail you as soon as they have decided.",
+            (f"Thank you for registering for “{title}”. The organisers approve each registration; "
+             "we will e-mail you as soon as they have decided."),
         ])
 
 
@@ -134,8 +135,8 @@ def send_reminder(registration: Registration, token: str, which: str) -> None:
 def send_release_summary(registration: Registration, token: str, release) -> None:
     """One plain message per release: every change in the reader's own zone."""
     event, zone = registration.event, registration.timezone
-    paragraphs = [f"The agenda of “{event.title}” has changed (update {release.number}). "
-                  f"Times are your time, {zone}:"]
+    paragraphs = [(f"The agenda of “{event.title}” has changed (update {release.number}). "
+                   f"Times are your time, {zone}:")]
     paragraphs += [describe_change(change, zone) for change in release.changes]
     if release.comment:
         paragraphs.append(f"The organisers add: {release.comment}")
@@ -154,10 +155,10 @@ def send_change(registration: Registration, token: str, change: entries.Change) 
     elif change.is_new:
         send_status(registration, token, promoted=False, rank=None, change=change)
     else:
-        paragraphs = [f"The {' and '.join(change.aspects)} of “{title}” changed; the new ones are below. "
-                      "This e-mail updates the entry already in your calendar."]
-        if "time" in change.aspects:
-            paragraphs.append(f"It was {span(change.before.start_utc, change.before.end_utc, registration.timezone)}.")
+        paragraphs = [(f"The {' and '.join(change.aspects)} of “{title}” changed; the new ones are below. "
+                       "This e-mail updates the entry already in your calendar.")]
+        if "time" in change.aspects and (was := change.before) is not None:
+            paragraphs.append(f"It was {span(was.start_utc, was.end_utc, registration.timezone)}.")
         _send(registration, token, "event-update", f"Updated invitation: {title}", paragraphs, change)
 
 

@@ -3,6 +3,8 @@ e-mail queue, and giving failed messages another series of attempts. The
 queue itself, and sending, live in forum.mail."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
@@ -31,7 +33,7 @@ def counts(event_id: int | None = None) -> dict[str, int]:
     return {status.value: found.get(status.value, 0) for status in OutboxStatus}
 
 
-def messages(event_id: int, status: str = "", limit: int = 500) -> list[OutboxMessage]:
+def messages(event_id: int, status: str = "", limit: int = 500) -> Sequence[OutboxMessage]:
     """An event's messages, newest first, without their bodies' bytes."""
     query = select(OutboxMessage).options(defer(OutboxMessage.message)).where(OutboxMessage.event_id == event_id)
     if status in {s.value for s in OutboxStatus}:

@@ -18,17 +18,29 @@ the organisers go.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import defer
 
 from forum import mail, timezones
 from forum.extensions import db
 from forum.models import (
-    Event, HeldEntry, OutboxMessage, OutboxStatus, Registration, RegistrationLink, RegistrationStatus,
-    RegistrationTally, SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry,
+    Event,
+    HeldEntry,
+    OutboxMessage,
+    OutboxStatus,
+    Registration,
+    RegistrationLink,
+    RegistrationStatus,
+    RegistrationTally,
+    SlotSpeaker,
+    Speaker,
+    SpeakerLink,
+    SpeakerLogEntry,
 )
 from forum.models.speaker import ERASED_DOMAIN
 from forum.services import locks, registrations, states
@@ -116,8 +128,9 @@ def _delete_registrations(*conditions) -> int:
     for statement in (delete(HeldEntry).where(HeldEntry.registration_id.in_(chosen)),
                       delete(RegistrationLink).where(RegistrationLink.registration_id.in_(chosen))):
         db.session.execute(statement.execution_options(synchronize_session=False))
-    return db.session.execute(delete(Registration).where(*conditions)
-                              .execution_options(synchronize_session="fetch")).rowcount
+    deleted = db.session.execute(delete(Registration).where(*conditions)
+                                 .execution_options(synchronize_session="fetch"))
+    return cast(CursorResult, deleted).rowcount  # a DELETE's result, typed as any Result
 
 
 # Anonymous counts ------------------------------------------------------------
@@ -127,7 +140,7 @@ def _dimensions(counts: Counts) -> list[tuple[str, list[tuple[str, int]]]]:
             ("timezone", counts.by_timezone)]
 
 
-def _tallies(event: Event) -> list[RegistrationTally]:
+def _tallies(event: Event) -> Sequence[RegistrationTally]:
     return db.session.scalars(select(RegistrationTally).where(RegistrationTally.event_id == event.id)).all()
 
 
@@ -214,7 +227,7 @@ def purge_ended(older_than: str | int, dry_run: bool = False, now: datetime | No
 
 
 def _count(query) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
 
 
 def _speakers_with_contact(event: Event):

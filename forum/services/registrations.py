@@ -13,6 +13,7 @@ the address again ends them.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,8 +25,8 @@ from forum.extensions import db
 from forum.models import Event, EventStatus, Registration, RegistrationLink, RegistrationStatus
 from forum.models.registration import SEATED
 from forum.services import invitations, states, tokens
-from forum.services.locks import lock_event
 from forum.services.errors import Conflict, NotFound
+from forum.services.locks import lock_event
 from forum.services.tokens import hash_token
 from forum.services.validation import Checker
 
@@ -89,7 +90,7 @@ def _existing(event: Event, email: str) -> Registration | None:
     return db.session.scalar(select(Registration).where(Registration.event_id == event.id, Registration.email == email))
 
 
-def confirmed_registrations(event: Event) -> list[Registration]:
+def confirmed_registrations(event: Event) -> Sequence[Registration]:
     """Everyone with a seat: those whom invitations, updates and messages reach."""
     return db.session.scalars(
         select(Registration).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
@@ -98,9 +99,9 @@ def confirmed_registrations(event: Event) -> list[Registration]:
 
 
 def seats_taken(event: Event) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count()).where(Registration.event_id == event.id, Registration.status.in_(SEATED))
-    )
+    ).scalar_one()
 
 
 def seats_left(event: Event) -> int | None:
@@ -343,6 +344,7 @@ def promote(registration: Registration) -> bool:
     lock_event(event)
     raised = not registration.has_seat and not _has_seat(event)
     if raised:
+        assert event.capacity is not None, "only a capped event runs out of seats"
         event.capacity += 1
     _set_status(registration, target)
     _tell(registration, promoted=True)
@@ -444,7 +446,7 @@ def listing(event: Event, query: str = "", status: str = "", page: int = 1, per_
             for column in (Registration.name, Registration.email, Registration.organisation,
                            Registration.city, Registration.country)
         )))
-    total = db.session.scalar(select(func.count()).where(*conditions))
+    total = db.session.execute(select(func.count()).where(*conditions)).scalar_one()
     rows = select(Registration).where(*conditions).order_by(Registration.created_at, Registration.id)
     if per_page:
         if (page - 1) * per_page >= total:

@@ -9,6 +9,7 @@ or two organisers at once make one release, and the second finds nothing new.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -53,7 +54,7 @@ def latest(event: Event) -> Release | None:
         select(Release).where(Release.event_id == event.id).order_by(Release.number.desc()).limit(1))
 
 
-def history(event: Event) -> list[Release]:
+def history(event: Event) -> Sequence[Release]:
     return db.session.scalars(
         select(Release).where(Release.event_id == event.id).order_by(Release.number.desc())).all()
 
@@ -161,7 +162,7 @@ def publish_changes(event: Event, organiser: Organiser | None, comment: str = ""
     before = {slot["uid"]: slot for slot in (previous.snapshot if previous else [])}
     for change in changes:  # calendars act on an update only when SEQUENCE rises past what they have
         if change["kind"] == "changed" and planning.changes_calendars(change):
-            slot = db.session.scalar(select(Slot).where(Slot.uid == change["uid"]))
+            slot = db.session.execute(select(Slot).where(Slot.uid == change["uid"])).scalar_one()
             slot.sequence = max(slot.sequence, before[change["uid"]]["sequence"] + 1)
     db.session.flush()
     release = _record(event, organiser, comment, changes)

@@ -19,8 +19,8 @@ def page_url(token: str) -> str:
 
 
 def _when_rows(label: str, start: datetime, end: datetime, zone: str, event_zone: str) -> list[tuple[str, str]]:
-    rows = [(label, f"{timezones.format_datetime(start, zone)} – {timezones.format_time(end, zone)} "
-                    f"your time ({zone})")]
+    rows = [(label, (f"{timezones.format_datetime(start, zone)} – {timezones.format_time(end, zone)} "
+                     f"your time ({zone})"))]
     if zone != event_zone:
         rows.append(("Event time", f"{timezones.format_datetime(start, event_zone)} ({event_zone})"))
     night = planning.night_warning(start, end, zone)
@@ -56,8 +56,8 @@ def send_invitation(speaker: Speaker, token: str, invitations: list[SlotSpeaker]
 def send_reminder(speaker: Speaker, token: str, invitations: list[SlotSpeaker]) -> None:
     event = speaker.event
     _list(speaker, token, invitations, "speaker-reminder", f"Reminder: your invitation to speak at {event.title}", [
-        f"We have not yet heard from you about speaking at “{event.title}”. Could you confirm, decline "
-        "or propose another time?",
+        (f"We have not yet heard from you about speaking at “{event.title}”. Could you confirm, decline "
+         "or propose another time?"),
     ])
 
 
@@ -80,9 +80,8 @@ def send_change(change: entries.Change, paragraph: str = "") -> None:
         subject, kind = f"{'Moved' if moved else 'Updated'}: {held.summary}", "speaker-update"
         paragraphs = [paragraph or f"The {' and '.join(change.aspects)} of your slot changed; "
                                    "your calendar entry follows."]
-        if moved:
+        if moved and (was := change.before) is not None:
             zone = invitation.speaker.timezone if invitation is not None else held.zone
-            was = change.before
             paragraphs.append(f"It was {timezones.format_datetime(was.start_utc, zone)} – "
                               f"{timezones.format_time(was.end_utc, zone)} your time.")
     rows = []

@@ -15,13 +15,22 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from forum import photos, planning, timezones
 from forum.extensions import db
-from forum.models import Event, Slot, SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry, SpeakerRole, SpeakerStatus
-from forum.models import event_organisers
+from forum.models import (
+    Event,
+    Slot,
+    SlotSpeaker,
+    Speaker,
+    SpeakerLink,
+    SpeakerLogEntry,
+    SpeakerRole,
+    SpeakerStatus,
+    event_organisers,
+)
 from forum.models.speaker import ACTIVE
 from forum.services import agenda, calendar_sync, entries, speaker_mail, states, tokens
 from forum.services.agenda import AgendaSlot, public_statuses
-from forum.services.releases import public_agenda
 from forum.services.errors import Conflict, Invalid, NotFound
+from forum.services.releases import public_agenda
 from forum.services.tokens import hash_token
 from forum.services.validation import Checker
 
@@ -55,7 +64,7 @@ def _zone_from_city(check: Checker, city: str, zone: str) -> str:
 def _checked(data: SpeakerInput, with_email: bool = True, photo: bytes | None = None,
              remove_photo: bool = False) -> dict:
     check = Checker()
-    values = {
+    values: dict[str, object] = {
         "name": check.line("name", data.name, 200),
         "organisation": check.text("organisation", data.organisation, 200, required=False),
         "role_title": check.text("role_title", data.role_title, 200, required=False),
@@ -314,6 +323,7 @@ def accept_proposal(invitation: SlotSpeaker) -> Slot:
     target = states.require(invitation, "accept")
     slot, event = invitation.slot, invitation.slot.event
     start = invitation.proposed_start_utc
+    assert start is not None, "a proposal carries its start"
     problem = agenda.outside_event(event, start, start + slot.duration, event.timezone)
     if problem:
         raise Conflict(f"{problem} Change the event's hours first, or ask {invitation.speaker.name} "
@@ -422,6 +432,7 @@ def send_reminders(now: datetime | None = None) -> int:
     due: dict[int, list[SlotSpeaker]] = {}
     for invitation in candidates:
         last = invitation.last_contacted_at or invitation.invited_at
+        assert last is not None, "the query keeps invited speakers only"
         if now - last >= timedelta(days=invitation.slot.event.speaker_reminder_days):
             due.setdefault(invitation.speaker_id, []).append(invitation)
     for invitations in due.values():

@@ -28,4 +28,5 @@ def calendar_response(body: bytes, last_modified: datetime, filename: str | None
         secret_links.private(response)
     else:
         response.headers["Cache-Control"] = "public, max-age=300"
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place; it answers 304 or 412 where the request asks
+    return response

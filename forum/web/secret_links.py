@@ -1,7 +1,7 @@
 """Pages and files behind a secret link: nothing may leak the link onwards."""
 from __future__ import annotations
 
-from flask import Response
+from werkzeug.wrappers import Response
 
 
 def private(response: Response) -> Response:

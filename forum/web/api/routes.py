@@ -14,14 +14,24 @@ from forum.web.api import present
 from forum.web.api.auth import bearer_organiser, require_organiser
 from forum.web.api.blueprint import ApiBlueprint
 from forum.web.api.schemas import (
-    EventIn, EventListOut, EventListQuery, EventOut, EventPatch, OrganiserEventOut, ReleaseIn, ReleaseListOut, ReleaseOut,
-    SlotIn, SlotOut,
-    SlotPatch, ZoneQuery,
+    EventIn,
+    EventListOut,
+    EventListQuery,
+    EventOut,
+    EventPatch,
+    OrganiserEventOut,
+    ReleaseIn,
+    ReleaseListOut,
+    ReleaseOut,
+    SlotIn,
+    SlotOut,
+    SlotPatch,
+    ZoneQuery,
 )
 from forum.web.errors import error_response
 
 blp = ApiBlueprint("api_events", __name__, url_prefix="/api/v1", description="Events and their agendas")
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 def _ready(body: dict):

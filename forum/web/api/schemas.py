@@ -113,7 +113,7 @@ class WallClock(fields.Field):
 class WholeNumber(fields.Integer):
     """An integer that refuses 1.5 rather than cutting it to 1 (2.0 and "2" still count as 2)."""
 
-    default_error_messages = {"fraction": "{input} is not a whole number."}
+    default_error_messages = {"fraction": "{input} is not a whole number."}  # noqa: RUF012  marshmallow merges it per class
 
     def _validated(self, value):
         if isinstance(value, float) and not value.is_integer():

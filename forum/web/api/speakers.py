@@ -11,7 +11,7 @@ from forum.web.api.blueprint import ApiBlueprint
 from forum.web.api.schemas import AssignIn, InvitationListOut, InvitationOut, SpeakerIn, SpeakerProfileOut
 
 blp = ApiBlueprint("api_speakers", __name__, url_prefix="/api/v1", description="Speakers (organisers)")
-BEARER = [{"bearerAuth": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 @blp.before_request

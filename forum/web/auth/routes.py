@@ -48,7 +48,9 @@ def login():
 def too_many_log_ins(error: RateLimitExceeded):
     """The log-in form again, with the typed address and how long to wait (also in Retry-After)."""
     form = LoginForm()
-    minutes = max(1, round((limiter.current_limit.reset_at - time.time()) / 60))
+    limit = limiter.current_limit
+    assert limit is not None, "a limit was exceeded, so the limiter names it"
+    minutes = max(1, round((limit.reset_at - time.time()) / 60))
     form.form_errors.append(f"Too many failed log-ins for this address or from your network. "
                             f"Please wait {minutes} minute{'s' if minutes != 1 else ''} and try again.")
     return render_template("auth/login.html", form=form), 429

@@ -15,8 +15,16 @@ from forum.services.errors import Conflict, Invalid
 from forum.services.events import EventInput
 from forum.web.forms import status_of, submit, to_input
 from forum.web.organiser import bp
-from forum.web.organiser.forms import (ActionForm, EventForm, ImportForm, OrganiserForm, ReleaseForm, ShiftForm,
-                                      SlotForm, TokenForm)
+from forum.web.organiser.forms import (
+    ActionForm,
+    EventForm,
+    ImportForm,
+    OrganiserForm,
+    ReleaseForm,
+    ShiftForm,
+    SlotForm,
+    TokenForm,
+)
 from forum.web.secret_links import private
 
 

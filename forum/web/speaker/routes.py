@@ -62,7 +62,7 @@ def page(token: str):
     return _page(token, speakers.by_token(token))
 
 
-def _answer(token: str, invitation_id: int, name: str, form, action):
+def _answer(token: str, invitation_id: int | None, name: str, form, action):
     """Validate, act, and come back to the page; a refusal is shown beside the form."""
     speaker = speakers.by_token(token)
     if form is not None and not form.validate_on_submit():
