@@ -1,4 +1,4 @@
-# The two commands: `make run` and `make test` (plus `make bench`).
+# The two commands: `make run` and `make test` (plus `make check`, `make test-fast`, `make bench`).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APT_UPDATED := /tmp/.forum-apt-updated
 
-.PHONY: run test bench install install-dev system-test-deps system-bench-deps db demo clean
+.PHONY: run test test-fast check bench install install-dev system-test-deps system-bench-deps db demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,11 +58,21 @@ run: demo
 # One pytest worker per core (pytest-xdist): each starts its own PostgreSQL, Redis and SMTP servers.
 TEST_WORKERS ?= auto
 
-test: install-dev system-test-deps
+# Lint and types; settings in pyproject.toml.
+check: install-dev
+	$(BIN)/ruff check forum tests
+	$(BIN)/mypy
+
+test: check system-test-deps
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+
+# The edit-test loop: unit and SQLite integration tests, without PostgreSQL,
+# Chromium or the slow tests that start real servers (pytest.ini's markers).
+test-fast: install-dev
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not postgresql and not slow"
 
 bench: install-dev system-bench-deps
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache

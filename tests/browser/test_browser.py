@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 EVENT = "/events/smart-tech-fighting-covid-19/"
@@ -199,7 +199,7 @@ def test_organiser_answers_the_ambiguous_time_question(server, new_page):
 
     def utc(wall: str) -> str:
         moment = datetime.fromisoformat(f"2026-11-01T{wall}").replace(tzinfo=new_york, fold=1)
-        return f"{moment.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"
+        return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
     assert slots[0]["start_utc"] == utc("01:30") == "2026-11-01T06:30:00Z"  # 01:30 EST, not 05:30Z (EDT)
     assert slots[0]["end_utc"] == utc("01:45") == "2026-11-01T06:45:00Z"

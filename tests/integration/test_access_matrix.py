@@ -10,7 +10,10 @@ from forum.services import accounts, agenda, feeds, registrations, releases, spe
 from forum.services.agenda import SlotInput
 from forum.services.registrations import RegistrationInput
 from forum.services.speakers import SpeakerInput
-from tests.conftest import future_wall, login, mailed_link, open_event_for, wipe_database
+from tests.support.app import wipe_database
+from tests.support.factories import future_wall, open_event_for
+from tests.support.mail import mailed_link
+from tests.support.web import login
 
 PUBLIC, ORGANISER, ACCOUNT, API, API_OWN, REGISTRANT, SPEAKER, ORGANISER_FEED = (
     "public", "organiser", "account", "api", "api-own", "registrant", "speaker", "organiser-feed")
@@ -121,7 +124,7 @@ class Forum:
 
 
 def _method(rule) -> str:
-    return sorted(rule.methods - {"HEAD", "OPTIONS"})[0]  # GET before POST where both exist
+    return min(rule.methods - {"HEAD", "OPTIONS"})  # GET before POST where both exist
 
 
 def _body(world: Forum, endpoint: str) -> dict:

@@ -12,7 +12,7 @@ from forum.extensions import db
 from forum.models import Event, Slot
 from forum.services import accounts, agenda
 from forum.services.agenda import SlotInput
-from tests.conftest import make_event
+from tests.support.factories import make_event
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 SLOT = {"title": "Policy and Demands", "kind": "panel", "timezone": "Asia/Taipei",

@@ -8,7 +8,7 @@ import openpyxl
 
 from forum.services import agenda
 from forum.services.agenda import SlotInput
-from tests.conftest import make_event
+from tests.support.factories import make_event
 
 
 def test_agenda_xlsx_has_the_csv_columns_as_plain_text(logged_in, event):

@@ -6,7 +6,7 @@ from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate as validate_spec
 
 from forum.services import accounts, demo, events
-from tests.conftest import make_event
+from tests.support.factories import event_with_slots, future_wall, make_event
 
 SLUG = "smart-tech-fighting-covid-19"
 
@@ -136,8 +136,6 @@ def test_cli_creates_organiser_and_refuses_bad_input(runner, client):
 
 
 def test_api_query_count_does_not_grow_with_slots(client, organiser, count_queries):
-    from tests.integration.test_public import event_with_slots
-
     counts = []
     for n in (3, 30):
         event = event_with_slots(organiser, n, f"forum-{n}")
@@ -148,8 +146,6 @@ def test_api_query_count_does_not_grow_with_slots(client, organiser, count_queri
 
 
 def test_registration_bodies_match_the_document(client, organiser, spec):
-    from tests.conftest import future_wall
-
     event = make_event(organiser, slug="open", capacity=1, start=future_wall(16), end=future_wall(18))
     events.change_status(event, "publish")
     person = {"name": "Ada", "email": "ada@example.org", "timezone": "Europe/Amsterdam"}

@@ -11,14 +11,18 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
-    content_type_conformance, response_schema_conformance, status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
 )
 
 from forum import create_app
 from forum.services import accounts, agenda, speakers
 from forum.services.agenda import SlotInput
 from forum.services.speakers import SpeakerInput
-from tests.conftest import future_wall, open_event_for
+from tests.support.factories import future_wall, open_event_for
+
+pytestmark = pytest.mark.slow  # thousands of generated requests: the full suite only
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 # Examples per operation and database, positive and negative. The coverage

@@ -9,7 +9,7 @@ from forum.extensions import db
 from forum.models import ApiToken
 from forum.services import accounts
 from forum.timezones import now_utc
-from tests.conftest import make_event
+from tests.support.factories import make_event
 
 
 def _bearer(token: str) -> dict:

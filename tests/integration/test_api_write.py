@@ -9,7 +9,7 @@ import pytest
 from forum.extensions import db
 from forum.models import Event, Slot, Speaker
 from forum.services import accounts
-from tests.conftest import make_event
+from tests.support.factories import make_event
 
 EVENT = {"title": "Mayors' Summit: Europe", "timezone": "Europe/Amsterdam",
          "start": "2026-06-10T09:00", "end": "2026-06-10T12:00", "join_url": "https://meet.example.org/eu"}
@@ -154,8 +154,8 @@ def test_a_speakers_zone_comes_from_a_city_that_names_one(client, bearer, organi
 
 
 @pytest.mark.parametrize("place, message", [
-    ({"city": "Portland"}, "There are several places called Portland: America/Chicago (Portland, US), "
-                           "America/Los_Angeles (Portland, US), America/New_York (Portland, US)"),
+    ({"city": "Portland"}, ("There are several places called Portland: America/Chicago (Portland, US), "
+                           "America/Los_Angeles (Portland, US), America/New_York (Portland, US)")),
     ({}, "Choose a time zone."),
     ({"city": "Nowhereville"}, "Choose a time zone."),
 ])

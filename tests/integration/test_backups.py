@@ -17,7 +17,8 @@ from forum import create_app
 from forum.extensions import db
 from forum.models import Event, HeldEntry
 from forum.services import accounts, agenda, backups, demo, events, feeds, privacy, registrations, releases, speakers
-from tests.conftest import IsolatedClient, _config, mailed_link
+from tests.support.app import IsolatedClient, app_config
+from tests.support.mail import mailed_link
 
 SLUG = demo.fixture()["event"]["slug"] + demo.UPCOMING_SUFFIX
 PEOPLE = (("ams@example.org", "Europe/Amsterdam"), ("ny@example.org", "America/New_York"),
@@ -25,7 +26,7 @@ PEOPLE = (("ams@example.org", "Europe/Amsterdam"), ("ny@example.org", "America/N
 
 
 def _migrated(url: str):
-    target = create_app(_config(url))
+    target = create_app(app_config(url))
     target.test_client_class = IsolatedClient
     with target.app_context():
         upgrade()

@@ -16,8 +16,9 @@ from forum.services import accounts, agenda, events, registrations, releases, sp
 from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.speakers import SpeakerInput
-from tests.conftest import future_wall, open_event_for, wipe_database
 from tests.support import calendars
+from tests.support.app import wipe_database
+from tests.support.factories import future_wall, open_event_for
 
 JOIN = "https://meet.example.org/"  # every join link the machine sets starts so
 ATTENDEES = [("toronto@example.org", "America/Toronto"), ("chatham@example.org", "Pacific/Chatham"),
@@ -49,7 +50,7 @@ def test_random_changes_keep_every_calendar_in_line(app, client, smtp_server):
             # confirmed and one still to answer; the rules go on from here.
             for who in range(len(ATTENDEES)):
                 self.register(who)
-            for person, slot in zip(self.speakers, (0, 1, 1)):
+            for person, slot in zip(self.speakers, (0, 1, 1), strict=False):
                 speakers.assign(self._slot(slot), person, "panelist")
                 speakers.send_invitation(person)
             for part in (0, 1):

@@ -17,8 +17,8 @@ from forum.services import agenda, events, registrations, releases, speakers
 from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict
 from forum.services.speakers import SpeakerInput
-from tests.conftest import future_wall, open_event_for
 from tests.support import calendars
+from tests.support.factories import future_wall, open_event_for
 
 JOIN = "https://meet.example.org/secret-room"
 NEW_JOIN = "https://meet.example.org/new-room"
@@ -62,7 +62,7 @@ def test_the_rule_holds_through_a_long_flow(client, organiser, smtp_server):
     opening, keynote, panel = _slot(event, "Opening", 16), _slot(event, "Keynote", 16, 30, 45), \
         _slot(event, "Panel", 17, 15, 45)
     releases.publish_changes(event, organiser)
-    check = lambda: calendars.check(client, smtp_server, JOIN)  # noqa: E731
+    check = lambda: calendars.check(client, smtp_server, JOIN)
 
     _register(client, "toronto@example.org", "America/Toronto")
     assert client.post("/events/open/register", data={

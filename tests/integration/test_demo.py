@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from forum.models import Event
 from forum.services import demo
+from tests.support.web import login
 
 SLUG = "smart-tech-fighting-covid-19"
 
@@ -80,8 +81,6 @@ def test_upcoming_copy_has_speakers_still_to_answer(client):
     from collections import Counter
 
     from forum.services import speakers
-    from tests.conftest import login
-
     demo.load_demo(upcoming=True)
     login(client, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)
     copy = Event.query.filter_by(slug=f"{SLUG}-upcoming").one()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,7 +9,8 @@ import pytest
 
 from forum.extensions import db
 from forum.models import Event, EventStatus
-from tests.conftest import login, make_event
+from tests.support.factories import make_event
+from tests.support.web import login
 
 FORM = {
     "title": "Mayors' Summit: Asia-Pacific session", "slug": "", "description": "Three regional sessions.",

@@ -28,9 +28,13 @@ from forum.extensions import db
 from forum.models import OutboxMessage, OutboxStatus, Registration
 from forum.services import accounts
 from forum.web.errors import DATABASE_AWAY
-from tests.conftest import SmtpServer, _config, open_event_for
+from tests.support.app import app_config
+from tests.support.factories import open_event_for
 from tests.support.gunicorn import BIN, ROOT, gunicorn, serve
+from tests.support.mail import SmtpServer
 from tests.support.pg import Cluster
+
+pytestmark = pytest.mark.slow  # real servers, killed and restarted: the full suite only
 
 PASSWORD = "correct horse"
 
@@ -164,7 +168,7 @@ def _answered(phase: str, status: int, at_least: int):
 def restartable(tmp_path):
     """A cluster of this test's own, to halt and resume (the session's serves the others)."""
     cluster = Cluster().start()
-    app = create_app(_config(cluster.create_database("forum_restart")))
+    app = create_app(app_config(cluster.create_database("forum_restart")))
     with app.app_context():
         upgrade()
         open_event_for(accounts.create_organiser("ada@example.org", PASSWORD), capacity=None)
@@ -194,13 +198,14 @@ def _while_down(base: str, organiser: requests.Session, visitor: requests.Sessio
         assert answer.headers["Content-Type"].startswith("text/html"), name
         assert "Not available right now" in answer.text and "database is not answering" in answer.text, name
     assert "Log out" not in html["an organiser's page"].text  # a page that needs no database, not even for who
-    for name, answer in json.items():
+    for answer in json.values():
         assert answer.json() == {"error": {"code": "service_unavailable", "message": DATABASE_AWAY, "fields": {}}}
     assert feed.headers["Content-Type"].startswith("text/plain") and feed.text == DATABASE_AWAY + "\n"
     health = requests.get(f"{base}/healthz")  # liveness only: it never claimed to ask the database
     assert health.status_code == 200 and health.json() == {"status": "ok"}
 
 
+@pytest.mark.postgresql  # its own cluster, to restart
 def test_postgresql_restarted_under_requests(restartable, tmp_path):
     """While PostgreSQL is down every request that needs it is a clean 503, those
     in flight too (their transactions rolled back whole); once it is back the
@@ -247,6 +252,7 @@ def _eventually(condition, what: str) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.postgresql  # its own cluster, to restart
 def test_the_outbox_worker_rides_out_a_postgresql_restart(restartable, tmp_path):
     """A worker running when PostgreSQL restarts keeps running, and delivers
     what is queued once it is back, each message once."""

@@ -15,7 +15,9 @@ from forum import mail
 from forum.services import agenda, releases, speakers
 from forum.services.agenda import SlotInput
 from forum.services.speakers import SpeakerInput
-from tests.conftest import future_wall, login, mailed_link, make_event, open_event_for
+from tests.support.factories import future_wall, make_event, open_event_for
+from tests.support.mail import mailed_link
+from tests.support.web import login
 
 TRICKY = "智慧城市論壇：防疫科技, policy; demands, with a backslash \\ and a long tail to fold"
 DESCRIPTION = "Q&A, then; more\n第二行：問答 \\ done"

@@ -19,12 +19,12 @@ A new form is a new row. Not in the tables, and why:
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 import json
 import re
 from collections.abc import Callable
-import dataclasses
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from urllib.parse import quote
@@ -46,7 +46,8 @@ from forum.services.agenda import SlotInput
 from forum.services.errors import Invalid
 from forum.services.registrations import RegistrationInput
 from forum.services.speakers import SpeakerInput
-from tests.conftest import future_wall, mailed_link, make_event, open_event_for
+from tests.support.factories import future_wall, make_event, open_event_for
+from tests.support.mail import mailed_link
 
 EVENT = {"title": "Mayors' Summit", "timezone": "Asia/Taipei", "start": "2026-06-10T09:00", "end": "2026-06-10T12:00"}
 EVENT_FORM = {**EVENT, "slug": "", "description": "", "venue": "", "livestream_url": "", "join_url": "",
@@ -209,9 +210,9 @@ def test_registration_form_refuses_it_and_keeps_the_rest(client, open_event):
 @pytest.mark.parametrize("content_type, body", [
     ("application/x-www-form-urlencoded", b"name=%ED%A0%80&email=ada%40example.org&timezone=UTC&language=en"),
     ("multipart/form-data; boundary=XX",
-     b'--XX\r\nContent-Disposition: form-data; name="name"\r\n\r\n\xed\xa0\x80\r\n'
+     (b'--XX\r\nContent-Disposition: form-data; name="name"\r\n\r\n\xed\xa0\x80\r\n'
      b'--XX\r\nContent-Disposition: form-data; name="email"\r\n\r\nada@example.org\r\n'
-     b'--XX\r\nContent-Disposition: form-data; name="timezone"\r\n\r\nUTC\r\n--XX--\r\n'),
+     b'--XX\r\nContent-Disposition: form-data; name="timezone"\r\n\r\nUTC\r\n--XX--\r\n')),
 ])
 def test_a_surrogate_sent_as_bytes_to_the_form_is_no_500(client, open_event, content_type, body):
     """Browsers cannot send a lone surrogate (they send U+FFFD); a script can send

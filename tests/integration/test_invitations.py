@@ -14,7 +14,8 @@ import vobject
 from forum import mail
 from forum.models import Registration
 from forum.services import events, outbox
-from tests.conftest import future_wall, mailed_link, make_event
+from tests.support.factories import future_wall, make_event
+from tests.support.mail import mailed_link
 
 PERSON = {"name": "陳美玲, Mei-ling", "email": "mei@example.org", "organisation": "Taipei City",
           "timezone": "Europe/Amsterdam"}
@@ -122,7 +123,7 @@ def test_waitlist_message_has_no_invitation_and_no_join_link(client, open_event,
     _register(client, email="first@example.org")
     _register(client, email="second@example.org")
     assert Registration.query.filter_by(email="second@example.org").one().status.value == "waitlisted"
-    waitlisted = [m for m in _delivered(smtp_server) if m["To"] == "second@example.org"][0]
+    waitlisted = next(m for m in _delivered(smtp_server) if m["To"] == "second@example.org")
     assert "number 1" in waitlisted["Subject"]
     assert not [p for p in waitlisted.walk() if p.get_content_type() == "text/calendar"]
     assert JOIN not in waitlisted.as_string()

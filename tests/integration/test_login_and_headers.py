@@ -7,7 +7,9 @@ import re
 import pytest
 
 from forum.services import accounts
-from tests.conftest import login, mailed_link, open_event_for
+from tests.support.factories import open_event_for
+from tests.support.mail import mailed_link
+from tests.support.web import login
 
 WRONG = {"email": "ada@example.org", "password": "not the password"}
 REFUSED = "E-mail or password is wrong."

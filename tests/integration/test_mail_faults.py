@@ -10,7 +10,7 @@ from forum import mail, timezones
 from forum.extensions import db
 from forum.models import OutboxMessage, OutboxStatus, Registration
 from forum.services import accounts
-from tests.conftest import open_event_for
+from tests.support.factories import open_event_for
 
 PERSON = {"name": "Jörg Müller", "organisation": "Stadt Wien", "timezone": "Europe/Vienna"}
 

@@ -52,9 +52,8 @@ def test_database_enforces_constraints(empty_database):
             conn.execute(text(insert), good)
         for bad in [{"uid": "u2", "slug": "a"}, {"uid": "u3", "slug": "b", "end": "2026-01-01 09:00:00"},
                     {"uid": "u4", "slug": "c", "capacity": 0}, {"uid": "u5", "slug": "d", "status": "archived"}]:
-            with pytest.raises(IntegrityError):
-                with engine.begin() as conn:
-                    conn.execute(text(insert), {**good, **bad})
+            with pytest.raises(IntegrityError), engine.begin() as conn:
+                conn.execute(text(insert), {**good, **bad})
         engine.dispose()
         downgrade(revision="base")
         db.engine.dispose()
@@ -111,28 +110,28 @@ def test_calendars_already_sent_are_carried_into_held_entries(empty_database):
         migrate_to(revision="0007_releases")
         with db.engine.begin() as conn:
             for statement in (
-                "INSERT INTO events (uid, slug, title, description, timezone, start_utc, end_utc, venue, "
+                ("INSERT INTO events (uid, slug, title, description, timezone, start_utc, end_utc, venue, "
                 "livestream_url, join_url, status, sequence, created_at, updated_at, approval_required, "
                 "published_at) VALUES ('e1', 'old', 'Old forum', '', 'Asia/Taipei', '2030-01-01 08:00:00', "
                 "'2030-01-01 10:00:00', '', '', 'https://meet.example.org/room', 'published', 2, "
-                "'2029-01-01 00:00:00', '2029-01-01 00:00:00', false, '2029-01-01 00:00:00')",
-                "INSERT INTO slots (uid, event_id, title, kind, start_utc, end_utc, track, description, "
+                "'2029-01-01 00:00:00', '2029-01-01 00:00:00', false, '2029-01-01 00:00:00')"),
+                ("INSERT INTO slots (uid, event_id, title, kind, start_utc, end_utc, track, description, "
                 "speakers_text, position, sequence) VALUES ('s1', 1, 'Talk', 'talk', '2030-01-01 08:00:00', "
-                "'2030-01-01 08:30:00', '', '', '', 0, 1)",
-                "INSERT INTO speakers (event_id, name, email, organisation, role_title, city, timezone, bio) "
-                "VALUES (1, 'Sita', 'sita@example.org', '', '', '', 'Asia/Kathmandu', '')",
-                "INSERT INTO slot_speakers (slot_id, speaker_id, role, status, position, uid, sequence, "
+                "'2030-01-01 08:30:00', '', '', '', 0, 1)"),
+                ("INSERT INTO speakers (event_id, name, email, organisation, role_title, city, timezone, bio) "
+                "VALUES (1, 'Sita', 'sita@example.org', '', '', '', 'Asia/Kathmandu', '')"),
+                ("INSERT INTO slot_speakers (slot_id, speaker_id, role, status, position, uid, sequence, "
                 "decline_reason, proposal_note, reminders_sent, in_calendar) VALUES (1, 1, 'speaker', "
-                "'confirmed', 0, 'p1', 1, '', '', 0, true)",
-                "INSERT INTO registrations (uid, event_id, name, email, organisation, city, country, timezone, "
+                "'confirmed', 0, 'p1', 1, '', '', 0, true)"),
+                ("INSERT INTO registrations (uid, event_id, name, email, organisation, city, country, timezone, "
                 "language, consent, status, sequence, created_at) VALUES ('r1', 1, 'Ada', 'ada@example.org', "
-                "'', '', '', 'UTC', 'en', false, 'confirmed', 0, '2029-02-01 00:00:00')",
-                "INSERT INTO pending_cancellations (event_id, slot_uid, invitation_uid, sequence, name, email, "
+                "'', '', '', 'UTC', 'en', false, 'confirmed', 0, '2029-02-01 00:00:00')"),
+                ("INSERT INTO pending_cancellations (event_id, slot_uid, invitation_uid, sequence, name, email, "
                 "title, start_utc, end_utc, created_at) VALUES (1, 's0', 'p0', 5, 'Wim', 'wim@example.org', "
-                "'Deleted talk', '2030-01-01 09:00:00', '2030-01-01 09:30:00', '2029-03-01 00:00:00')",
-                "INSERT INTO speaker_links (speaker_id, token_hash, created_at, ended_at, end_reason) VALUES "
+                "'Deleted talk', '2030-01-01 09:00:00', '2030-01-01 09:30:00', '2029-03-01 00:00:00')"),
+                ("INSERT INTO speaker_links (speaker_id, token_hash, created_at, ended_at, end_reason) VALUES "
                 "(1, 'h1', '2029-01-01 00:00:00', '2029-01-02 00:00:00', 'replaced'), "
-                "(1, 'h2', '2029-01-01 00:00:00', '2029-01-03 00:00:00', 'revoked')",
+                "(1, 'h2', '2029-01-01 00:00:00', '2029-01-03 00:00:00', 'revoked')"),
             ):
                 conn.execute(text(statement))
         migrate_to()

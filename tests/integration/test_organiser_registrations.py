@@ -14,7 +14,9 @@ import pytest
 from forum.extensions import db
 from forum.models import OutboxMessage, OutboxStatus, Registration
 from forum.services import accounts, events, outbox
-from tests.conftest import login, mailed_link, open_event_for
+from tests.support.factories import open_event_for
+from tests.support.mail import mailed_link
+from tests.support.web import login
 
 PERSON = {"name": "Ada Lovelace", "organisation": "Analytical Engines", "timezone": "Europe/Amsterdam",
           "country": "UK"}
@@ -213,10 +215,10 @@ def test_every_view_shows_the_place_in_the_queue_now(client, logged_in, organise
     page = logged_in.get("/organiser/events/queue/registrations").get_data(as_text=True)
     for name, place in expected.items():
         row = Registration.query.filter_by(name=name).one()
-        cells = re.findall(r"<td>(.*?)</td>", re.search(rf'<tr id="registration-{row.id}".*?</tr>', page, re.S)[0])
+        cells = re.findall(r"<td>(.*?)</td>", re.search(rf'<tr id="registration-{row.id}".*?</tr>', page, re.DOTALL)[0])
         assert cells[5] == (row.status.value if place is None else f"waitlisted (queue #{place})")
 
-    for link, place in zip(links[3:], (1, 2, 3)):
+    for link, place in zip(links[3:], (1, 2, 3), strict=False):
         own_page = client.get(f"/registrations/{link}/").get_data(as_text=True)
         assert f"On the waitlist, number {place}</strong>" in own_page
 

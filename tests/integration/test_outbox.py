@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -10,7 +11,8 @@ from forum import create_app, mail, timezones
 from forum.extensions import db
 from forum.models import OutboxMessage, OutboxStatus
 from forum.services import outbox
-from tests.conftest import SmtpServer, _config
+from tests.support.app import app_config
+from tests.support.mail import SmtpServer
 
 
 def _queue(n: int = 1, kind: str = "test"):
@@ -64,7 +66,7 @@ def test_growing_delays_then_failed_then_retried(app, smtp_server):
         db.session.refresh(row)
         waits.append(row.next_attempt_at)
     assert row.status is OutboxStatus.FAILED and row.attempts == mail.MAX_ATTEMPTS
-    gaps = [b - a for a, b in zip(waits, waits[1:-1])]
+    gaps = [b - a for a, b in pairwise(waits[:-1])]
     assert gaps == sorted(gaps) and gaps[0] < gaps[-1]
     assert outbox.counts() == {"waiting": 0, "sent": 0, "failed": 1, "superseded": 0}
     assert outbox.retry_failed() == 1
@@ -95,7 +97,7 @@ def pg_url(database_urls):
 
 def test_concurrent_workers_never_send_twice(pg_url):
     """Four workers on PostgreSQL share 40 messages through FOR UPDATE SKIP LOCKED."""
-    app = create_app(_config(pg_url))
+    app = create_app(app_config(pg_url))
     server = SmtpServer().start()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="forum@example.org")
     try:

@@ -19,7 +19,10 @@ from forum.models import Event, HeldEntry, OutboxMessage, OutboxStatus, Registra
 from forum.services import accounts, agenda, privacy, registrations, releases, speakers
 from forum.services.agenda import SlotInput
 from forum.services.speakers import SpeakerInput
-from tests.conftest import calendar_part, future_wall, login, mailed_link, open_event_for
+from tests.support.factories import future_wall, open_event_for
+from tests.support.ical import calendar_part
+from tests.support.mail import mailed_link
+from tests.support.web import login
 
 ZEPHYRINE = {"name": "Zephyrine Quillfeather", "email": "zephyrine@example.org", "organisation": "Quillworks",
              "city": "Thimphu", "country": "Bhutan", "timezone": "Asia/Thimphu"}
@@ -93,7 +96,7 @@ def _seat_full_with_a_queue(client, organiser, smtp_server) -> tuple[Event, Regi
 
 
 def test_attendee_deletes_their_registration_and_personal_data(app, client, organiser, smtp_server):
-    event, zephyrine, waiting = _seat_full_with_a_queue(client, organiser, smtp_server)
+    event, zephyrine, _waiting = _seat_full_with_a_queue(client, organiser, smtp_server)
     uid, token = zephyrine.uid, mailed_link(ZEPHYRINE["email"])
     held = {(table, column) for table, column, _ in _mentions(*_personal(ZEPHYRINE))}
     assert {("registrations", "email"), ("registrations", "city"), ("held_entries", "name"),
@@ -127,7 +130,7 @@ def test_attendee_deletes_their_registration_and_personal_data(app, client, orga
 
 
 def test_organiser_erases_a_person_and_only_their_own_organisers_can(app, client, organiser, smtp_server):
-    event, zephyrine, waiting = _seat_full_with_a_queue(client, organiser, smtp_server)
+    _event, zephyrine, waiting = _seat_full_with_a_queue(client, organiser, smtp_server)
     uid, token = zephyrine.uid, mailed_link(ZEPHYRINE["email"])
     path = f"/organiser/events/open/registrations/{zephyrine.id}/erase"
     bob = accounts.create_organiser("bob@example.org", "battery staple", "Bob")

@@ -8,28 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from forum.extensions import db
-from forum.models import Slot, SlotKind, SlotSpeaker, Speaker, SpeakerStatus
+from forum.models import Slot, SlotKind, SpeakerStatus
 from forum.services import demo, events
-from tests.conftest import make_event
+from tests.support.factories import event_with_slots, make_event
 
 SLUG = "smart-tech-fighting-covid-19"
 UTC = ZoneInfo("UTC")
-
-
-def event_with_slots(organiser, n: int, slug: str, start=datetime(2026, 5, 6, 0, 0)):
-    """A published event of n consecutive 10-minute slots, each with a confirmed speaker."""
-    event = make_event(organiser, slug=slug, start=start, end=start + timedelta(minutes=10 * n + 10))
-    first = event.start_utc
-    for i in range(n):
-        slot = Slot(event=event, title=f"Talk {i}", kind=SlotKind.TALK,
-                    start_utc=first + timedelta(minutes=10 * i), end_utc=first + timedelta(minutes=10 * i + 10))
-        speaker = Speaker(event=event, name=f"Speaker {i}", email=f"s{i}@{slug}.example.org",
-                          timezone="Europe/Amsterdam", city="Utrecht")
-        slot.speaker_links.append(SlotSpeaker(speaker=speaker, status=SpeakerStatus.CONFIRMED))
-        db.session.add(slot)
-    db.session.commit()
-    events.change_status(event, "publish")
-    return event
 
 
 def _text(response) -> str:

@@ -11,7 +11,8 @@ import pytest
 
 from forum import create_app
 from forum.services import accounts
-from tests.conftest import _config, open_event_for, wipe_database
+from tests.support.app import app_config, wipe_database
+from tests.support.factories import open_event_for
 from tests.support.gunicorn import BIN, ROOT, serve
 
 FIVE = "5 per minute"
@@ -41,6 +42,7 @@ def _statuses(base: str, count: int) -> list[int]:
     return statuses
 
 
+@pytest.mark.slow  # gunicorn
 def test_two_workers_share_one_budget_in_redis(served_env, redis_server, tmp_path):
     log = tmp_path / "gunicorn.log"
     with serve({**served_env, "REDIS_URL": redis_server.url}, log, workers=2) as base:
@@ -49,6 +51,7 @@ def test_two_workers_share_one_budget_in_redis(served_env, redis_server, tmp_pat
     assert "counted per worker" not in log.read_text()
 
 
+@pytest.mark.slow  # gunicorn
 def test_several_workers_counting_in_memory_are_warned_about(served_env, tmp_path):
     log = tmp_path / "gunicorn.log"
     with serve(served_env, log, workers=2):
@@ -61,7 +64,7 @@ def test_several_workers_counting_in_memory_are_warned_about(served_env, tmp_pat
 
 @pytest.mark.parametrize("trusted", [0, 1])
 def test_behind_a_proxy_each_visitor_has_their_own_budget_only_when_trusted(database_urls, trusted):
-    app = create_app(_config(database_urls("sqlite"), REGISTRATION_RATE_LIMIT="2 per minute",
+    app = create_app(app_config(database_urls("sqlite"), REGISTRATION_RATE_LIMIT="2 per minute",
                              TRUSTED_PROXIES=trusted, BASE_URL=""))
     client = app.test_client()
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
@@ -81,6 +84,7 @@ def test_behind_a_proxy_each_visitor_has_their_own_budget_only_when_trusted(data
         wipe_database()
 
 
+@pytest.mark.slow  # gunicorn
 def test_the_access_log_masks_secret_links(served_env, tmp_path):
     log = tmp_path / "gunicorn.log"
     token = "c2VjcmV0LXRva2VuLW9mLWFuLWF0dGVuZGVlLWxpbms"

@@ -11,8 +11,10 @@ from forum import timezones
 from forum.extensions import db
 from forum.models import Event, OutboxMessage, Registration, RegistrationLink, RegistrationStatus
 from forum.services import accounts, registrations, tokens
-from tests.conftest import calendar_part, mailed_link, open_event_for
 from tests.support import calendars
+from tests.support.factories import open_event_for
+from tests.support.ical import calendar_part
+from tests.support.mail import mailed_link
 
 FORM = {"name": "Ada Lovelace", "email": "ada@example.org", "timezone": "Europe/Amsterdam", "language": "en"}
 JOIN = "https://meet.example.org/secret-room"
@@ -110,7 +112,7 @@ def test_a_seat_is_held_until_the_address_is_confirmed(client, held_event, smtp_
     client.post(f"/registrations/{token}/confirm")
     assert _status(FORM["email"]) is RegistrationStatus.CONFIRMED
     _, invitation = _last_mail(FORM["email"])
-    method, vevent = calendar_part(invitation)
+    method, _vevent = calendar_part(invitation)
     assert method == "REQUEST" and JOIN in _text(invitation)
     assert JOIN in client.get(f"/registrations/{token}/").get_data(as_text=True)
     assert registrations.release_lapsed(timezones.now_utc() + timedelta(days=2)) == 0

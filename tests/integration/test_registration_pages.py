@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from email import message_from_bytes, policy
 from datetime import timedelta
+from email import message_from_bytes, policy
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -13,7 +13,8 @@ from forum.extensions import db
 from forum.models import OutboxMessage, Registration, RegistrationLink
 from forum.services import events, releases
 from forum.services.tokens import hash_token
-from tests.conftest import future_wall, mailed_link
+from tests.support.factories import future_wall
+from tests.support.mail import mailed_link
 
 FORM = {"name": "Ada Lovelace", "email": "ada@example.org", "organisation": "Analytical Engines",
         "city": "London", "country": "UK", "timezone": "Europe/Amsterdam", "language": "en", "consent": "y"}

@@ -16,8 +16,10 @@ from forum.extensions import db
 from forum.models import OutboxMessage, Registration, RegistrationStatus
 from forum.services import accounts, events
 from forum.services.events import EventInput
-from tests.conftest import future_wall
+from tests.support.factories import future_wall
 from tests.support.gunicorn import serve
+
+pytestmark = pytest.mark.slow  # gunicorn and two hundred clients: the full suite only
 
 
 @pytest.fixture

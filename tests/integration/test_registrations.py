@@ -9,7 +9,7 @@ import pytest
 from forum.extensions import db
 from forum.models import OutboxMessage, Registration, RegistrationStatus
 from forum.services import events
-from tests.conftest import future_wall, make_event, open_event_for
+from tests.support.factories import future_wall, make_event, open_event_for
 
 PERSON = {"name": "Ada Lovelace", "email": "ada@example.org", "organisation": "Analytical Engines",
           "timezone": "Europe/Amsterdam"}

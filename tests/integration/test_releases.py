@@ -13,10 +13,13 @@ from forum import create_app, mail, timezones
 from forum.extensions import db
 from forum.models import Event, Release
 from forum.services import agenda, releases, speakers
-from forum.services.errors import Conflict
 from forum.services.agenda import SlotInput
+from forum.services.errors import Conflict
 from forum.services.speakers import SpeakerInput
-from tests.conftest import _config, calendar_part, future_wall, open_event_for
+from tests.support.app import app_config
+from tests.support.factories import future_wall, open_event_for
+from tests.support.ical import calendar_part
+from tests.support.web import login
 
 
 @pytest.fixture
@@ -30,7 +33,7 @@ def forum(organiser, client, smtp_server):
     for email, zone in (("ams@example.org", "Europe/Amsterdam"), ("ny@example.org", "America/New_York"),
                         ("late@example.org", "UTC")):
         client.post("/api/v1/events/open/registrations", json={"name": email, "email": email, "timezone": zone})
-    for slot, email in zip(event.slots[:2], ("first@example.org", "second@example.org")):
+    for slot, email in zip(event.slots[:2], ("first@example.org", "second@example.org"), strict=False):
         speaker = speakers.add_speaker(event, SpeakerInput(name=email, email=email, timezone="Asia/Seoul"))
         invitation = speakers.assign(slot, speaker, "speaker")
         speakers.send_invitation(speaker)
@@ -142,7 +145,7 @@ def test_double_click_makes_one_release(app, forum, smtp_server):
     outcomes = []
 
     event_id = forum.id
-    other = create_app(_config(url))
+    other = create_app(app_config(url))
 
     def press():
         with other.app_context():
@@ -185,8 +188,6 @@ def test_demo_walkthrough_move_publish_and_the_eml(app, client, tmp_path):
     from email import message_from_bytes, policy
 
     from forum.services import demo
-    from tests.conftest import login
-
     app.config.update(MAIL_SERVER="", MAIL_DIR=str(tmp_path / "mail"))
     (_, copy) = demo.load_demo(upcoming=True)
     login(client, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)

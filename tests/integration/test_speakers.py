@@ -16,7 +16,8 @@ from forum.models import Slot, SlotSpeaker, SpeakerLogEntry
 from forum.services import agenda, events, releases, speakers, tokens
 from forum.services.agenda import SlotInput
 from forum.services.speakers import SpeakerInput
-from tests.conftest import future_wall, login, open_event_for
+from tests.support.factories import future_wall, make_event, open_event_for
+from tests.support.web import login
 
 JOIN = "https://meet.example.org/secret-room"
 UTRECHT = {"name": "Wim de Vries", "email": "wim@utrecht.example.org", "organisation": "City of Utrecht",
@@ -408,8 +409,6 @@ def test_another_organiser_sees_no_speaker(client, forum, other_organiser, smtp_
 def test_a_proposal_at_a_time_that_does_not_exist_is_refused(client, organiser, smtp_server):
     """The night the clocks go forward in Amsterdam, 02:30 never happens."""
     from datetime import date
-
-    from tests.conftest import make_event
 
     year = date.today().year + 1
     sunday = max(date(year, 3, d) for d in range(25, 32) if date(year, 3, d).weekday() == 6)

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-
 from forum import mail
 from forum.services import agenda, events, speakers
 from forum.services.agenda import SlotInput
 from forum.services.speakers import SpeakerInput
-from tests.conftest import calendar_part, future_wall, open_event_for
+from tests.support.factories import future_wall, open_event_for
+from tests.support.ical import calendar_part
 
 
 def _register(client, email):

@@ -6,7 +6,7 @@ import pytest
 from flask import url_for
 
 from forum import mail, urls
-from tests.conftest import open_event_for
+from tests.support.factories import open_event_for
 
 ENDPOINTS = [
     ("public.event_page", {"slug": "open"}), ("public.event_feed", {"slug": "open"}),

@@ -46,7 +46,7 @@ class Cluster:
             return ["runuser", "-u", "postgres", "--", *command]
         return command
 
-    def start(self) -> "Cluster":
+    def start(self) -> Cluster:
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
         data = self.dir / "data"
@@ -56,7 +56,7 @@ class Cluster:
         )
         return self.resume()
 
-    def resume(self) -> "Cluster":
+    def resume(self) -> Cluster:
         """Start the server on its data directory (again), and wait until it takes connections."""
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
         subprocess.run(

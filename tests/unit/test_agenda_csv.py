@@ -61,8 +61,8 @@ def test_malformed_quotes_are_problems_of_their_row():
         (2, 'Opening "remarks', ["row 2: a quote opens in “title” but does not close; check the quotes in this row"]),
         (3, "Policy, Demands,panel", ["row 3: a quote opens in “title” but does not close; check the quotes in this row"]),
         (4, "Swallowed no more", []),
-        (5, "Cities share", ["row 5: text follows the closing quote of “title” (inside quotes, a quote is written as two: \"\"); "
-                             "check the quotes in this row"]),
+        (5, "Cities share", [("row 5: text follows the closing quote of “title” (inside quotes, a quote is written as two: \"\"); "
+                             "check the quotes in this row")]),
         (6, 'Fine, "quoted"', []),
     ]
 

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from forum import planning
 
-UTC = timezone.utc
 T0 = datetime(2026, 5, 6, 8, 0, tzinfo=UTC)
 
 
@@ -102,7 +101,7 @@ def test_agenda_days_group_by_viewer_day_with_end_note():
 
 
 def _taipei(hour: int, minute: int = 0) -> datetime:
-    return datetime(2020, 4, 29, hour, minute, tzinfo=ZoneInfo("Asia/Taipei")).astimezone(timezone.utc)
+    return datetime(2020, 4, 29, hour, minute, tzinfo=ZoneInfo("Asia/Taipei")).astimezone(UTC)
 
 
 @pytest.mark.parametrize("start, end, zone, expected_local, night", [

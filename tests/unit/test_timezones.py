@@ -14,11 +14,7 @@ old local-mean-time offsets to whole minutes.
 """
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from importlib import resources
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import pytz
@@ -28,120 +24,20 @@ from hypothesis import strategies as st
 
 from forum import timezones
 from forum.timezones import AmbiguousLocalTime, NonExistentLocalTime, UnknownTimezone
+from tests.support.oracle import (
+    Wall,
+    classify,
+    oracle,
+    oracle_offset,
+    oracle_start_of_day,
+    oracle_transitions,
+    utc,
+    walls_at,
+)
 
-UTC = timezone.utc
 ZONES = sorted(pytz.all_timezones)
 FIRST_YEAR, LAST_YEAR = 1990, 2037
-PROPERTY = settings(max_examples=2000, deadline=None)
-
-
-# --- the oracle -------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=None)
-def oracle(name: str) -> ZoneInfo:
-    """`name` as zoneinfo reads it from the tzdata package.
-
-    ZoneInfo.from_file leaves zoneinfo's global search path and cache alone,
-    so nothing else in the test session is affected."""
-    with resources.files("tzdata.zoneinfo").joinpath(*name.split("/")).open("rb") as f:
-        return ZoneInfo.from_file(f, key=name)
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
-
-
-def oracle_offset(instant: datetime, name: str) -> timedelta:
-    return instant.astimezone(oracle(name)).utcoffset()
-
-
-@dataclass(frozen=True)
-class Wall:
-    """What the oracle says a naive wall-clock time is in one zone."""
-
-    kind: str  # "gap", "ambiguous" or "normal"
-    instants: tuple[datetime, ...]  # none; (fold=0, fold=1); or the one instant
-
-
-def classify(local: datetime, name: str) -> Wall:
-    """Classify `local` in `name` the oracle's way.
-
-    zoneinfo accepts any wall time and picks an offset by `fold` (PEP 495),
-    so whether the time exists has to be tested: it exists if it survives the
-    round trip through UTC. Both folds are tried: in a gap neither survives,
-    in an overlap both do, with different instants."""
-    zone = oracle(name)
-    survivors = []
-    for fold in (0, 1):
-        instant = local.replace(tzinfo=zone, fold=fold).astimezone(UTC)
-        if instant.astimezone(zone).replace(tzinfo=None) == local:
-            survivors.append(instant)
-    if not survivors:
-        return Wall("gap", ())
-    assert len(survivors) == 2, f"the oracle exists {local} in {name} for one fold only"
-    first, second = survivors
-    if first == second:
-        return Wall("normal", (first,))
-    assert first < second, "PEP 495: fold=0 is the earlier of the two instants"
-    return Wall("ambiguous", (first, second))
-
-
-@functools.lru_cache(maxsize=None)
-def oracle_transitions(name: str, year: int) -> tuple[datetime, ...]:
-    """The UTC instants in `year` at which the oracle's offset for `name` changes.
-
-    Random instants almost never land in a gap or an overlap, so the
-    properties aim at these. zoneinfo keeps its transition list private, and
-    taking pytz's would let the module under test choose its own test cases:
-    step through the year in 6-hour strides (no zone changes twice within 6
-    hours in 1990-2037) and bisect every change down to the second."""
-    zone = oracle(name)
-
-    def offset(ts: int) -> timedelta:
-        return datetime.fromtimestamp(ts, UTC).astimezone(zone).utcoffset()
-
-    stride = 6 * 3600
-    start, end = (int(utc(y, 1, 1).timestamp()) for y in (year, year + 1))
-    changes = []
-    previous = offset(start)
-    for t in range(start, end, stride):
-        following = offset(t + stride)
-        if following != previous:
-            low, high = t, t + stride  # offset(low) == previous != offset(high)
-            while high - low > 1:
-                middle = (low + high) // 2
-                low, high = (middle, high) if offset(middle) == previous else (low, middle)
-            changes.append(datetime.fromtimestamp(high, UTC))
-        previous = following
-    return tuple(changes)
-
-
-def walls_at(change: datetime, name: str) -> tuple[datetime, datetime]:
-    """The wall clock just before and just after a change: the ends of the
-    gap it opens or of the overlap it repeats."""
-    zone = oracle(name)
-    before = (change - timedelta(seconds=1)).astimezone(zone).replace(tzinfo=None)
-    after = change.astimezone(zone).replace(tzinfo=None)
-    return before + timedelta(seconds=1), after
-
-
-def oracle_start_of_day(day: date, name: str) -> datetime:
-    """The first instant at which the calendar in `name` shows `day` or later.
-
-    Usually midnight (its first occurrence if it happens twice); if midnight
-    is in a gap, the change that jumps over it; if the whole day is skipped
-    (Pacific/Apia, 2011-12-30), the change that jumps over it to the next day,
-    which is also where that next day starts."""
-    zone = oracle(name)
-    midnight = classify(datetime.combine(day, time()), name)
-    candidates = list(midnight.instants[:1])
-    for year in (day.year - 1, day.year, day.year + 1):
-        for change in oracle_transitions(name, year):
-            before = (change - timedelta(seconds=1)).astimezone(zone).date()
-            if before < day <= change.astimezone(zone).date():
-                candidates.append(change)
-    return min(candidates)
+PROPERTY = settings(max_examples=2000, deadline=None)  # seconds each: marked slow, out of `make test-fast`
 
 
 def test_oracle_reads_the_same_tz_release_as_pytz():
@@ -204,6 +100,7 @@ def zone_and_day_near_a_change(draw) -> tuple[str, date]:
 # --- properties against the oracle -----------------------------------------
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(zone_names, utc_instants)
 def test_to_zone_matches_the_oracle(name, instant):
@@ -239,12 +136,14 @@ def assert_localize_matches_the_oracle(local: datetime, name: str) -> str:
     return expected.kind
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(zone_names, walls)
 def test_localize_matches_the_oracle(name, local):
     event(assert_localize_matches_the_oracle(local, name))
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(zone_and_wall_near_a_change())
 def test_localize_matches_the_oracle_near_changes(case):
@@ -252,6 +151,7 @@ def test_localize_matches_the_oracle_near_changes(case):
     event(assert_localize_matches_the_oracle(local, name))
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(zone_and_day_near_a_change())
 def test_start_of_day_matches_the_oracle(case):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import icalendar
 import pytest
@@ -21,9 +21,8 @@ import vobject
 from icalendar.timezone.tzp import TZP
 
 from forum import calendar
-from tests.unit.test_timezones import classify, oracle, oracle_transitions
+from tests.support.oracle import classify, oracle, oracle_transitions
 
-UTC = timezone.utc
 LENGTH = timedelta(minutes=30)  # DTEND stays clear of the one-hour overlaps, as DTSTART does
 
 
@@ -185,6 +184,7 @@ def wall_clock_readers(body: bytes) -> dict[str, Callable[[datetime], timedelta]
     }
 
 
+@pytest.mark.slow  # every zone, three times: half a minute each
 @pytest.mark.parametrize("year", [1996, 2007, 2026])  # Europe, then North America changed their rules
 def test_every_zone_has_the_oracles_offsets_over_the_window(year):
     """Every zone, two hours either side of each change in the window of an
