@@ -23,7 +23,7 @@ from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict, NotFound
 from forum.services.registrations import RegistrationInput
 from forum.services.speakers import SpeakerInput
-from tests.conftest import future_wall, make_event, open_event_for
+from tests.support.factories import future_wall, make_event, open_event_for
 
 SPEAKER_ANSWERS = ("confirm", "decline", "propose")  # behind the speaker's link, which no longer covers a revoked slot
 
