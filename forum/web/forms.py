@@ -7,10 +7,12 @@ form or button shows a use case's refusal, the same on every page.
   flashed at the top of the page, which a typed form comes back on, as typed
   (409), and a button goes back to. The flash shows even where the refusal
   also hides the form (a cancelled registration has no details to edit).
+- NotFound inside a form's use case (it names a speaker or slot gone since
+  the page was shown): above the form, as typed (404).
 
-`submit` does this for forms, `press` for buttons. NotFound is not a refusal
-but an error page (web/errors.py), as on the API; so is an expired form,
-which Flask-WTF refuses before any view runs.
+`submit` does this for forms, `press` for buttons. Elsewhere NotFound is an
+error page (web/errors.py), as on the API; so is an expired form, which
+Flask-WTF refuses before any view runs.
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from wtforms import DateTimeLocalField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from forum.services.errors import Conflict, Invalid
+from forum.services.errors import Conflict, Invalid, NotFound
 from forum.web.errors import answer_of
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -93,12 +95,15 @@ def uploaded(field) -> bytes | None:
     return field.data.read() if field.data and getattr(field.data, "filename", "") else None
 
 
-def refuse(form, error: Invalid | Conflict) -> None:
-    """Show a refusal on a form shown again: an Invalid beside its fields, a Conflict as a flash."""
+def refuse(form, error: Invalid | Conflict | NotFound) -> None:
+    """Show a refusal on a form shown again: an Invalid beside its fields, a
+    Conflict as a flash, a NotFound above the fields."""
     if isinstance(error, Invalid):
         show_errors(form, error)
-    else:
+    elif isinstance(error, Conflict):
         flash(error.message, "error")
+    else:
+        form.form_errors.append(error.message)
     form.refused_with = answer_of(error)[0]
 
 
@@ -112,7 +117,7 @@ def submit(form, action):
         return None
     try:
         return action()
-    except (Invalid, Conflict) as error:
+    except (Invalid, Conflict, NotFound) as error:
         refuse(form, error)
         return None
 

@@ -164,3 +164,12 @@ def test_an_unknown_zone_is_a_422_on_a_page_a_feed_and_the_api(client, seat):
     assert client.get("/events/open/calendar.ics?tz=Europe/Amsterdam").status_code == 200  # a zone is no harm
     api = client.get("/api/v1/events/open?tz=Mars/Olympus")
     assert api.status_code == 422 and "Mars/Olympus" in api.get_json()["error"]["fields"]["tz"]
+
+
+def test_a_slot_gone_since_the_board_was_shown_is_named_above_the_form(logged_in, open_event):
+    speaker, _ = speakers.add_speaker(open_event, WIM), _slot(open_event)
+    refused = logged_in.post("/organiser/events/open/speakers/assign",
+                             data={"speaker_id": speaker.id, "slot_id": 0, "role": "speaker"})
+    assert refused.status_code == 404
+    assert '<p class="error" role="alert">No such slot in this event.</p>' in _text(refused)
+    assert SlotSpeaker.query.count() == 0
