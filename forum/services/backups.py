@@ -71,9 +71,6 @@ NOT_EXPORTED = {"api_tokens": "credentials; organisers issue new ones after a re
 class NotAnExport(ServiceError):
     """The file is not an export this version can restore; nothing was written."""
 
-    status = 422
-    code = "not_an_export"
-
 
 @dataclass(frozen=True)
 class Part:

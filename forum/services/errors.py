@@ -1,12 +1,11 @@
-"""Named errors of the use cases; the web layer turns each into a form message
-or a 4xx JSON answer, so a rule's wording lives in one place."""
+"""Named errors of the use cases. They say what went wrong, in words, and
+nothing about HTTP: forum/web/errors.py maps each class to its status and
+code once, for pages and the API alike, so a rule's wording lives here and
+its answer there."""
 from __future__ import annotations
 
 
 class ServiceError(Exception):
-    status = 400
-    code = "bad_request"
-
     def __init__(self, message: str, fields: dict[str, str] | None = None):
         super().__init__(message)
         self.message = message
@@ -14,8 +13,7 @@ class ServiceError(Exception):
 
 
 class NotFound(ServiceError):
-    status = 404
-    code = "not_found"
+    """What was asked for does not exist, or is not the asker's to see."""
 
 
 class Invalid(ServiceError):
@@ -25,14 +23,10 @@ class Invalid(ServiceError):
     mean, so a form can ask which one is meant.
     """
 
-    status = 422
-    code = "invalid"
-
     def __init__(self, fields: dict[str, str], choices: dict[str, list] | None = None):
         super().__init__("Some fields need another look.", fields)
         self.choices = choices or {}
 
 
 class Conflict(ServiceError):
-    status = 409
-    code = "conflict"
+    """The request is well formed but the data's state refuses it (full, cancelled, already answered)."""

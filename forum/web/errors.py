@@ -1,18 +1,45 @@
-"""One answer per error: JSON under /api/, a friendly page elsewhere; never a stack trace."""
+"""One answer per error: JSON under /api/, a friendly page elsewhere; never a stack trace.
+
+The services' named errors carry no HTTP: ANSWERS below gives each its
+status and code, once, for pages, feeds and the API alike.
+"""
 from __future__ import annotations
 
 import contextlib
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, TooManyRequests
 
 from forum import timezones
 from forum.extensions import db
-from forum.services.errors import ServiceError
+from forum.services.backups import NotAnExport
+from forum.services.errors import Conflict, Invalid, NotFound, ServiceError
 
 DATABASE_AWAY = ("The database is not answering right now, perhaps for a restart. Please try again in a minute; "
                  "what you typed is not lost if you go back.")
+
+FORM_EXPIRED = "The form expired: reload the page and send it again."
+
+# (status, code) of each named error; a subclass answers as its nearest listed
+# class (LinkEnded as NotFound). A bad parameter (an unknown ?tz=, a field
+# that breaks a rule) is a 422 on pages, feeds and the API, as the API's
+# validation has always answered it; an unknown zone keeps the code that
+# validation gives it.
+ANSWERS: dict[type[Exception], tuple[int, str]] = {
+    NotAnExport: (422, "not_an_export"),
+    NotFound: (404, "not_found"),
+    Invalid: (422, "invalid"),
+    Conflict: (409, "conflict"),
+    ServiceError: (400, "bad_request"),
+    timezones.UnknownTimezone: (422, "unprocessable_entity"),
+}
+
+
+def answer_of(error: Exception) -> tuple[int, str]:
+    """The status and code of a named error, from its nearest class in ANSWERS."""
+    return next(ANSWERS[kind] for kind in type(error).__mro__ if kind in ANSWERS)
 
 
 def wants_json() -> bool:
@@ -78,12 +105,22 @@ def handle_rate_limit(error: TooManyRequests):
     return error_response(429, "too_many_requests", message)
 
 
-def handle_service(error: ServiceError):
-    return error_response(error.status, error.code, error.message, error.fields)
+def service_response(error: ServiceError, fields: dict | None = None):
+    """A named error as its status and code say; `fields` replaces its own when given."""
+    status, code = answer_of(error)
+    return error_response(status, code, error.message, error.fields if fields is None else fields)
 
 
 def handle_zone(error: timezones.UnknownTimezone):
-    return error_response(400, "unknown_timezone", str(error), {"tz": str(error)})
+    """A ?tz= that names no zone, on a view that cannot show its page without one (a feed)."""
+    status, code = answer_of(error)
+    return error_response(status, code, str(error), {"tz": str(error)})
+
+
+def handle_csrf(error: CSRFError):
+    """Flask-WTF refuses every POST without a valid token before any view
+    runs, so nothing changed; the page says so in one sentence for all forms."""
+    return error_response(400, "bad_request", f"{error.description} {FORM_EXPIRED}")
 
 
 def handle_database(error: DBAPIError):
@@ -111,7 +148,8 @@ def handle_unexpected(error: Exception):
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(TooManyRequests, handle_rate_limit)
-    app.register_error_handler(ServiceError, handle_service)
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(ServiceError, service_response)
     app.register_error_handler(timezones.UnknownTimezone, handle_zone)
     app.register_error_handler(DBAPIError, handle_database)
     app.register_error_handler(Exception, handle_unexpected)

@@ -8,12 +8,19 @@ from flask import Response, request
 
 from forum import timezones
 from forum.web import secret_links
+from forum.web.zone import asked_zone
 
 
 def calendar_response(body: bytes, last_modified: datetime, filename: str | None = None,
                       private: bool = False) -> Response:
     """text/calendar with a strong ETag of the bytes and Last-Modified; a
-    matching conditional GET gets 304 with no body."""
+    matching conditional GET gets 304 with no body.
+
+    A calendar writes each time with its TZID, so ?tz= changes nothing here;
+    one that names no zone is still refused as everywhere else (a 422 that
+    says why), rather than silently ignored.
+    """
+    asked_zone()
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     if filename:

@@ -1,14 +1,32 @@
-"""What the audiences' forms share: wall-clock fields and mapping service errors."""
+"""What the audiences' forms share: wall-clock fields, and how every posted
+form or button shows a use case's refusal, the same on every page.
+
+- Invalid (the input is at fault): the form comes back with what was typed
+  and each message beside its field (422).
+- Conflict (the state refuses: full, cancelled, locked): the message is
+  flashed at the top of the page, which a typed form comes back on, as typed
+  (409), and a button goes back to. The flash shows even where the refusal
+  also hides the form (a cancelled registration has no details to edit).
+- NotFound inside a form's use case (it names a speaker or slot gone since
+  the page was shown): above the form, as typed (404).
+
+`submit` does this for forms, `press` for buttons. Elsewhere NotFound is an
+error page (web/errors.py), as on the API; so is an expired form, which
+Flask-WTF refuses before any view runs.
+"""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any, Callable
 
+from flask import flash, redirect
 from flask_wtf.file import FileField
 from wtforms import DateTimeLocalField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from forum.services.errors import Invalid
+from forum.services.errors import Conflict, Invalid, NotFound
+from forum.web.errors import answer_of
 
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
@@ -77,19 +95,49 @@ def uploaded(field) -> bytes | None:
     return field.data.read() if field.data and getattr(field.data, "filename", "") else None
 
 
+def refuse(form, error: Invalid | Conflict | NotFound) -> None:
+    """Show a refusal on a form shown again: an Invalid beside its fields, a
+    Conflict as a flash, a NotFound above the fields."""
+    if isinstance(error, Invalid):
+        show_errors(form, error)
+    elif isinstance(error, Conflict):
+        flash(error.message, "error")
+    else:
+        form.form_errors.append(error.message)
+    form.refused_with = answer_of(error)[0]
+
+
 def submit(form, action):
     """Validate, then run the use case; None means: show the form again.
 
-    The form keeps everything typed, with each message beside its field.
+    The form keeps everything typed, with each message beside its field (or
+    flashed, for a Conflict); `status_of(form)` is the status to show it with.
     """
     if not form.validate_on_submit():
         return None
     try:
         return action()
-    except Invalid as error:
-        show_errors(form, error)
+    except (Invalid, Conflict, NotFound) as error:
+        refuse(form, error)
         return None
 
 
 def status_of(form) -> int:
-    return 422 if form.errors else 200
+    """The status to show a form with: its refusal's, else 422 for messages of its own checks, else 200."""
+    return getattr(form, "refused_with", None) or (422 if form.errors else 200)
+
+
+def press(action, back: str, done: str | Callable[[Any], str | None] | None = None):
+    """A button, nothing typed: run the use case, flash what it did (`done`,
+    or `done(result)`) or why it refused, and go back to the page."""
+    try:
+        result = action()
+    except Invalid as error:
+        flash(" ".join(error.fields.values()) or error.message, "error")
+    except Conflict as error:
+        flash(error.message, "error")
+    else:
+        message = done(result) if callable(done) else done
+        if message:
+            flash(message)
+    return redirect(back)

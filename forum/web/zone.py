@@ -21,15 +21,23 @@ class ViewerZone:
         return self.source == "query"
 
 
+def asked_zone() -> str | None:
+    """The ?tz= of the request, None without one; raises UnknownTimezone for a
+    name that is no zone (the user asked for it by name: never a silent fallback)."""
+    asked = request.args.get("tz")
+    if asked is not None:
+        timezones.get_zone(asked)
+    return asked
+
+
 def viewer_zone(default: str) -> ViewerZone:
-    """Raises UnknownTimezone for a bad ?tz= (the user asked for it by name).
+    """Raises UnknownTimezone for a bad ?tz=.
 
     A stale cookie is different: nobody typed it just now, so it is ignored
     and the page says which zone it shows.
     """
-    asked = request.args.get("tz")
+    asked = asked_zone()
     if asked is not None:
-        timezones.get_zone(asked)
         return ViewerZone(asked, "query")
     saved = request.cookies.get(COOKIE)
     if timezones.is_valid_zone(saved):
@@ -43,10 +51,11 @@ def remember(response, zone: ViewerZone):
     return response
 
 
-def page_zone(default: str) -> tuple[ViewerZone, str | None]:
-    """For HTML pages: a bad ?tz= is reported beside the picker (status 400),
-    and the page still shows, in the default zone, saying so."""
+def page_zone(default: str) -> tuple[ViewerZone, timezones.UnknownTimezone | None]:
+    """For HTML pages: a bad ?tz= is reported beside the picker (with the
+    status web/errors.py gives it), and the page still shows, in the default
+    zone, saying so."""
     try:
         return viewer_zone(default), None
     except timezones.UnknownTimezone as error:
-        return ViewerZone(default, "default"), str(error)
+        return ViewerZone(default, "default"), error

@@ -132,7 +132,7 @@ def test_without_javascript_the_picker_does_the_job(server, new_page):
     page.fill("#tz", "Mars/Olympus")
     with page.expect_navigation() as navigation:
         page.click(".zone-picker button[type=submit]")
-    assert navigation.value.status == 400
+    assert navigation.value.status == 422
     error = page.locator("#tz-error")
     assert error.get_attribute("role") == "alert"
     assert "“Mars/Olympus” is not a time zone" in error.inner_text()

@@ -335,7 +335,7 @@ def test_an_action_whose_way_back_is_bad_changes_nothing(logged_in, open_event):
     sent = OutboxMessage.query.count()
     url = f"/organiser/events/open/registrations/{registration.id}/remove"
     refused = logged_in.post(f"{url}?slug=x")
-    assert refused.status_code == 400 and "Nothing was changed" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Nothing was changed" in refused.get_data(as_text=True)
     assert Registration.query.one().status.value == "confirmed" and OutboxMessage.query.count() == sent
     removed = logged_in.post(f"{url}?q=ada&status=confirmed")
     assert removed.status_code == 302

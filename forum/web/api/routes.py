@@ -28,7 +28,7 @@ from forum.web.api.schemas import (
     SlotPatch,
     ZoneQuery,
 )
-from forum.web.errors import error_response
+from forum.web.errors import service_response
 
 blp = ApiBlueprint("api_events", __name__, url_prefix="/api/v1", description="Events and their agendas")
 BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
@@ -53,7 +53,7 @@ def name_the_fold(error: Invalid):
     for name, choices in error.choices.items():
         meanings = ", or to ".join(f"{choice.fold} for {choice.label}" for choice in choices)
         fields[f"{name}_fold"] = f"Set {name}_fold to {meanings}."
-    return error_response(error.status, error.code, error.message, fields)
+    return service_response(error, fields)
 
 
 @blp.before_request

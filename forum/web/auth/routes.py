@@ -11,10 +11,9 @@ from flask_login import login_required, login_user, logout_user
 from forum.extensions import db, limiter
 from forum.models import Organiser
 from forum.services import accounts
-from forum.services.errors import Invalid
 from forum.web.auth import bp
 from forum.web.auth.forms import LoginForm
-from forum.web.forms import show_errors
+from forum.web.forms import status_of, submit
 from forum.web.limits import login_limit
 
 
@@ -33,15 +32,11 @@ def _safe_next(target: str | None) -> str:
 @login_limit
 def login():
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            organiser = accounts.authenticate(form.email.data, form.password.data)
-        except Invalid as error:
-            show_errors(form, error)
-        else:
-            login_user(organiser)
-            return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+    organiser = submit(form, lambda: accounts.authenticate(form.email.data, form.password.data))
+    if organiser is None:
+        return render_template("auth/login.html", form=form), status_of(form)
+    login_user(organiser)
+    return redirect(_safe_next(request.args.get("next")))
 
 
 @bp.errorhandler(RateLimitExceeded)

@@ -8,8 +8,8 @@ from flask_login import current_user
 from forum import spreadsheets
 from forum.models import RegistrationStatus
 from forum.services import events, outbox, privacy, registrations
-from forum.services.errors import Conflict, Invalid
-from forum.web.forms import show_errors, status_of
+from forum.services.errors import Invalid
+from forum.web.forms import press, status_of, submit
 from forum.web.organiser import bp
 from forum.web.organiser.forms import ActionForm, MessageForm
 
@@ -43,17 +43,11 @@ def registrations_page(slug: str):
 def registration_action(slug: str, registration_id: int, action: str):
     event = events.organiser_event(current_user, slug)
     registration = registrations.registration_of(event, registration_id)
-    back = _back_to_list(slug)
-    if not ActionForm().validate_on_submit():
-        flash("The form expired; try again.", "error")
-    else:
-        try:
-            outcome = getattr(registrations, action)(registration)
-            note = f" The capacity rose to {event.capacity} to make room." if outcome is True else ""
-            flash(f"{registration.name} {DONE[action]}; they have been e-mailed.{note}")
-        except Conflict as error:
-            flash(error.message, "error")
-    return redirect(back)
+    def said(outcome) -> str:
+        note = f" The capacity rose to {event.capacity} to make room." if outcome is True else ""
+        return f"{registration.name} {DONE[action]}; they have been e-mailed.{note}"
+
+    return press(lambda: getattr(registrations, action)(registration), _back_to_list(slug), said)
 
 
 @bp.route("/events/<slug>/registrations/<int:registration_id>/erase", methods=["GET", "POST"])
@@ -65,21 +59,16 @@ def erase_registration(slug: str, registration_id: int):
     if request.method == "GET":
         return render_template("organiser/erase_registration.html", event=event, registration=registration,
                                back=back, action_form=ActionForm())
-    if not ActionForm().validate_on_submit():
-        flash("The form expired; try again.", "error")
-        return redirect(back)
-    name = registration.name
-    privacy.erase_registration(registration, by_organiser=True)
-    flash(f"{name}'s registration and personal data are erased; only the counts keep them.")
-    return redirect(back)
+    return press(lambda: privacy.erase_registration(registration, by_organiser=True), back,
+                 f"{registration.name}'s registration and personal data are erased; only the counts keep them.")
 
 
 def _back_to_list(slug: str) -> str:
     """The list as it was filtered, worked out before the action runs: a
     request whose way back cannot be built must change nothing."""
     unexpected = sorted(set(request.args) - {"q", "status"})
-    if unexpected:
-        abort(400, description=f"Unexpected parameter(s): {', '.join(unexpected)}. Nothing was changed.")
+    if unexpected:  # a bad parameter, as a bad ?tz= is
+        abort(422, description=f"Unexpected parameter(s): {', '.join(unexpected)}. Nothing was changed.")
     query, status = _filters()
     return url_for("organiser.registrations_page", slug=slug, q=query or None, status=status or None)
 
@@ -103,13 +92,10 @@ def export_registrations(slug: str, kind: str):
 def message_attendees(slug: str):
     event = events.organiser_event(current_user, slug)
     form = MessageForm()
-    if form.validate_on_submit():
-        try:
-            sent = registrations.message_confirmed(event, form.subject.data, form.body.data)
-            flash(f"Your message is queued for {sent} confirmed attendee(s).")
-            return redirect(url_for("organiser.outbox_page", slug=slug))
-        except Invalid as error:
-            show_errors(form, error)
+    sent = submit(form, lambda: registrations.message_confirmed(event, form.subject.data, form.body.data))
+    if sent is not None:
+        flash(f"Your message is queued for {sent} confirmed attendee(s).")
+        return redirect(url_for("organiser.outbox_page", slug=slug))
     confirmed = registrations.counts(event).by_status[RegistrationStatus.CONFIRMED.value]
     return render_template("organiser/message.html", event=event, form=form, confirmed=confirmed), status_of(form)
 
@@ -127,6 +113,5 @@ def outbox_page(slug: str):
 @bp.post("/events/<slug>/outbox/retry")
 def retry_outbox(slug: str):
     event = events.organiser_event(current_user, slug)
-    if ActionForm().validate_on_submit():
-        flash(f"{outbox.retry_failed(event.id)} failed message(s) will be tried again.")
-    return redirect(url_for("organiser.outbox_page", slug=slug))
+    return press(lambda: outbox.retry_failed(event.id), url_for("organiser.outbox_page", slug=slug),
+                 lambda count: f"{count} failed message(s) will be tried again.")

@@ -11,9 +11,8 @@ from forum import planning, timezones
 from forum.models import EventStatus
 from forum.services import accounts, agenda, entries, events, feeds, invitations, releases, speakers
 from forum.services.agenda import SlotInput
-from forum.services.errors import Conflict, Invalid
 from forum.services.events import EventInput
-from forum.web.forms import status_of, submit, to_input
+from forum.web.forms import press, status_of, submit, to_input
 from forum.web.organiser import bp
 from forum.web.organiser.forms import (
     ActionForm,
@@ -33,7 +32,11 @@ def _event(slug: str, with_agenda: bool = False):
 
 
 def _builder(slug: str):
-    return redirect(url_for("organiser.builder", slug=slug))
+    return redirect(_builder_url(slug))
+
+
+def _builder_url(slug: str) -> str:
+    return url_for("organiser.builder", slug=slug)
 
 
 @bp.get("/")
@@ -64,15 +67,8 @@ def edit_event(slug: str):
 @bp.post("/events/<slug>/status")
 def change_status(slug: str):
     event = _event(slug)
-    if not ActionForm().validate_on_submit():
-        flash("The form expired; try again.", "error")
-    else:
-        try:
-            events.change_status(event, request.form.get("action", ""))
-            flash(f"The event is now {event.status.value}.")
-        except Conflict as error:
-            flash(error.message, "error")
-    return _builder(event.slug)
+    return press(lambda: events.change_status(event, request.form.get("action", "")), _builder_url(event.slug),
+                 lambda _: f"The event is now {event.status.value}.")
 
 
 @bp.get("/events/<slug>/")
@@ -131,40 +127,24 @@ def edit_slot(slug: str, slot_id: int):
 def slot_action(slug: str, slot_id: int, action: str):
     event = _event(slug, with_agenda=True)
     slot = agenda.slot_of(event, slot_id)
-    if not ActionForm().validate_on_submit():
-        flash("The form expired; try again.", "error")
-        return _builder(event.slug)
-    title = slot.title
-    try:
-        if action == "delete":
-            agenda.delete_slot(slot)
-            flash(f"Deleted “{title}”.")
-        elif action == "duplicate":
-            agenda.duplicate_slot(slot)
-            flash(f"Duplicated “{title}”; the copy follows it.")
-        else:
-            agenda.reorder_slot(slot, -1 if action == "up" else 1)
-    except Invalid as error:
-        flash(" ".join(error.fields.values()), "error")
-    return _builder(event.slug)
+    use_case, done = {
+        "delete": (agenda.delete_slot, f"Deleted “{slot.title}”."),
+        "duplicate": (agenda.duplicate_slot, f"Duplicated “{slot.title}”; the copy follows it."),
+        "up": (lambda s: agenda.reorder_slot(s, -1), None),
+        "down": (lambda s: agenda.reorder_slot(s, 1), None),
+    }[action]
+    return press(lambda: use_case(slot), _builder_url(event.slug), done)
 
 
 @bp.post("/events/<slug>/releases")
 def publish_changes(slug: str):
-    """A refused comment shows again beside its message; a refused release is a note on the builder."""
+    """A refused release shows the builder again, with the comment as typed and why."""
     event = _event(slug, with_agenda=True)
     form = ReleaseForm()
-    try:
-        release = submit(form, lambda: releases.publish_changes(event, current_user, form.comment.data))
-    except Conflict as error:
-        flash(error.message, "error")
-        return _builder(slug)
-    if release:
-        flash(f"Update {release.number} is public; {release.notified} message(s) queued for the people it affects.")
-    elif "csrf_token" in form.errors:
-        flash("The form expired; try again.", "error")
-    else:
+    release = submit(form, lambda: releases.publish_changes(event, current_user, form.comment.data))
+    if release is None:
         return _render_builder(event, status=status_of(form), release_form=form)
+    flash(f"Update {release.number} is public; {release.notified} message(s) queued for the people it affects.")
     return _builder(slug)
 
 
@@ -237,12 +217,8 @@ def account():
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
 def revoke_token(token_id: int):
-    if not ActionForm().validate_on_submit():
-        flash("The form expired; try again.", "error")
-    else:
-        label = accounts.revoke_api_token(current_user, token_id)
-        flash(f"Token “{label or 'token'}” revoked: it no longer works.")
-    return redirect(url_for("organiser.account"))
+    return press(lambda: accounts.revoke_api_token(current_user, token_id), url_for("organiser.account"),
+                 lambda label: f"Token “{label or 'token'}” revoked: it no longer works.")
 
 
 @bp.post("/account/feed")

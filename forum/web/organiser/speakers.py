@@ -10,15 +10,18 @@ from wtforms.fields.choices import SelectChoice
 from forum import timezones
 from forum.models.speaker import ANSWERED
 from forum.services import agenda, events, speakers
-from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.speakers import SpeakerInput
-from forum.web.forms import show_errors, to_input, uploaded
+from forum.web.forms import press, status_of, submit, to_input, uploaded
 from forum.web.organiser import bp
 from forum.web.organiser.forms import ActionForm, AssignForm, SpeakerForm
 
 
 def _board(slug: str):
-    return redirect(url_for("organiser.speakers_board", slug=slug))
+    return redirect(_board_url(slug))
+
+
+def _board_url(slug: str) -> str:
+    return url_for("organiser.speakers_board", slug=slug)
 
 
 def _assign_form(event, form: AssignForm | None = None) -> AssignForm:
@@ -51,14 +54,11 @@ def speakers_board(slug: str):
 def add_speaker(slug: str):
     event = events.organiser_event(current_user, slug)
     form = SpeakerForm()
-    if form.validate_on_submit():
-        try:
-            speaker = speakers.add_speaker(event, to_input(form, SpeakerInput), uploaded(form.photo))
-            flash(f"{speaker.name} added. Assign them to a slot to invite them.")
-            return _board(slug)
-        except Invalid as error:
-            show_errors(form, error)
-    return _render(event, speaker_form=form, status=422)
+    speaker = submit(form, lambda: speakers.add_speaker(event, to_input(form, SpeakerInput), uploaded(form.photo)))
+    if speaker is None:
+        return _render(event, speaker_form=form, status=status_of(form))
+    flash(f"{speaker.name} added. Assign them to a slot to invite them.")
+    return _board(slug)
 
 
 @bp.route("/events/<slug>/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
@@ -66,64 +66,48 @@ def edit_speaker(slug: str, speaker_id: int):
     event = events.organiser_event(current_user, slug)
     speaker = speakers.speaker_of(event, speaker_id)
     form = SpeakerForm(data=None if request.method == "POST" else asdict(speakers.as_input(speaker)))
-    if form.validate_on_submit():
-        try:
-            speakers.update_speaker(speaker, to_input(form, SpeakerInput), uploaded(form.photo))
-            flash(f"{speaker.name} saved.")
-            return _board(slug)
-        except Invalid as error:
-            show_errors(form, error)
-    return render_template("organiser/speaker_form.html", event=event, speaker=speaker, form=form), \
-        422 if form.errors else 200
+    if submit(form, lambda: speakers.update_speaker(speaker, to_input(form, SpeakerInput), uploaded(form.photo))):
+        flash(f"{speaker.name} saved.")
+        return _board(slug)
+    return render_template("organiser/speaker_form.html", event=event, speaker=speaker, form=form), status_of(form)
 
 
 @bp.post("/events/<slug>/speakers/assign")
 def assign_speaker(slug: str):
     event = events.organiser_event(current_user, slug)
     form = _assign_form(event)
-    if form.validate_on_submit():
-        try:
-            speaker = speakers.speaker_of(event, form.speaker_id.data or 0)
-            slot = agenda.slot_of(event, form.slot_id.data or 0)
-            speakers.assign(slot, speaker, form.role.data)
-            if form.send.data:
-                speakers.send_invitation(speaker)
-            flash(f"{speaker.name} is on “{slot.title}”" + (" and has been invited." if form.send.data else
-                                                           "; send the invitation when you are ready."))
-            return _board(slug)
-        except Invalid as error:
-            show_errors(form, error)
-        except (Conflict, NotFound) as error:  # a speaker or slot gone since the page was shown
-            form.form_errors.append(error.message)
-    return _render(event, assign_form=form, status=422)
+
+    def assign():
+        speaker = speakers.speaker_of(event, form.speaker_id.data or 0)
+        slot = agenda.slot_of(event, form.slot_id.data or 0)
+        speakers.assign(slot, speaker, form.role.data)
+        if form.send.data:
+            speakers.send_invitation(speaker)
+        return f"{speaker.name} is on “{slot.title}”" + (" and has been invited." if form.send.data else
+                                                        "; send the invitation when you are ready.")
+
+    done = submit(form, assign)
+    if done is None:
+        return _render(event, assign_form=form, status=status_of(form))
+    flash(done)
+    return _board(slug)
 
 
 @bp.post("/events/<slug>/speakers/<int:speaker_id>/send")
 def send_invitation(slug: str, speaker_id: int):
     event = events.organiser_event(current_user, slug)
     speaker = speakers.speaker_of(event, speaker_id)
-    if ActionForm().validate_on_submit():
-        try:
-            count = speakers.send_invitation(speaker)
-            flash(f"Invitation sent to {speaker.name} for {count} slot(s); any earlier link stops working.")
-        except Conflict as error:
-            flash(error.message, "error")
-    return _board(slug)
+    return press(lambda: speakers.send_invitation(speaker), _board_url(slug), lambda count: (
+        f"Invitation sent to {speaker.name} for {count} slot(s); any earlier link stops working."))
 
 
 @bp.post("/events/<slug>/invitations/<int:invitation_id>/<any(revoke, accept):action>")
 def invitation_action(slug: str, invitation_id: int, action: str):
     event = events.organiser_event(current_user, slug)
     invitation = speakers.invitation_of(event, invitation_id)
-    if ActionForm().validate_on_submit():
-        try:
-            if action == "revoke":
-                speakers.revoke(invitation)
-                flash(f"{invitation.speaker.name} is off “{invitation.slot.title}”.")
-            else:
-                slot = speakers.accept_proposal(invitation)
-                flash(f"“{slot.title}” moved to {timezones.format_datetime(slot.start_utc, event.timezone)}; "
-                      "its confirmed speakers have the new time.")
-        except (Conflict, Invalid) as error:
-            flash(error.message, "error")
-    return _board(slug)
+    if action == "revoke":
+        return press(lambda: speakers.revoke(invitation), _board_url(slug),
+                     f"{invitation.speaker.name} is off “{invitation.slot.title}”.")
+    return press(lambda: speakers.accept_proposal(invitation), _board_url(slug),
+                 lambda slot: f"“{slot.title}” moved to {timezones.format_datetime(slot.start_utc, event.timezone)}; "
+                              "its confirmed speakers have the new time.")

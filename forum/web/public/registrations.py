@@ -11,10 +11,9 @@ from flask import flash, make_response, redirect, render_template, request, url_
 
 from forum import planning, timezones
 from forum.services import entries, events, feeds, invitations, privacy, registrations, releases
-from forum.services.errors import Conflict
 from forum.services.registrations import RegistrationInput
 from forum.web.feeds import calendar_response
-from forum.web.forms import submit, to_input
+from forum.web.forms import press, status_of, submit, to_input
 from forum.web.limits import registration_limit
 from forum.web.public import bp
 from forum.web.public.forms import ButtonForm, DetailsForm, RegistrationForm
@@ -27,12 +26,9 @@ from forum.web.secret_links import private
 def register(slug: str):
     event = events.public_event(slug)
     form = RegistrationForm()
-    try:
-        received = submit(form, lambda: registrations.register_attendee(event, to_input(form, RegistrationInput)))
-    except Conflict as error:
-        return render_event_page(event, form, closed=error.message, status=409)
+    received = submit(form, lambda: registrations.register_attendee(event, to_input(form, RegistrationInput)))
     if received is None:
-        return render_event_page(event, form, status=422)
+        return render_event_page(event, form, status=status_of(form))
     flash(registrations.RECEIVED)  # the same for a new and a known address; the page link goes by e-mail
     return redirect(url_for("public.event_page", slug=slug))
 
@@ -64,31 +60,18 @@ def update_registration(token: str):
     registration = registrations.by_token(token)
     form = DetailsForm()
     stored = registrations.as_input(registration)  # what the form has no box for stays as it is
-    try:
-        saved = submit(form, lambda: registrations.update_details(registration, to_input(form, RegistrationInput, stored)))
-    except Conflict as error:
-        flash(error.message, "error")
-        return private(redirect(url_for("public.registration_page", token=token)))
-    if saved:
+    if submit(form, lambda: registrations.update_details(registration, to_input(form, RegistrationInput, stored))):
         flash("Your details are saved.")
         return private(redirect(url_for("public.registration_page", token=token)))
-    return _page(token, registration, form, 422)
+    return _page(token, registration, form, status_of(form))
 
 
 def _button(token: str, use_case, done: str):
     """A POST button on the registration's page: only a POST changes anything;
     a GET (a link scanner, a typed address) shows the page."""
     registration = registrations.by_token(token)
-    if request.method == "POST":
-        if not ButtonForm().validate_on_submit():
-            flash("The form expired; press the button again.", "error")
-        else:
-            try:
-                use_case(registration)
-                flash(done)
-            except Conflict as error:
-                flash(error.message, "error")
-    return private(redirect(url_for("public.registration_page", token=token)))
+    back = url_for("public.registration_page", token=token)
+    return private(press(lambda: use_case(registration), back, done) if request.method == "POST" else redirect(back))
 
 
 @bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
@@ -112,15 +95,11 @@ def delete_registration(token: str):
         page = render_template("public/delete_registration.html", registration=registration, event=event,
                                token=token, form=ButtonForm())
         return private(make_response(page))
-    if not ButtonForm().validate_on_submit():
-        flash("The form expired; press the button again.", "error")
-        return private(redirect(url_for("public.delete_registration", token=token)))
-    privacy.erase_registration(registration, by_organiser=False)
-    flash("Your registration and your personal data are deleted, and the links we sent you no longer work. "
-          "A last e-mail confirms the cancellation and takes the event out of your calendar; once it is sent, "
-          "we keep nothing about you.")
-    return private(redirect(url_for("public.event_page", slug=event.slug) if event.is_public
-                            else url_for("public.index")))
+    back = url_for("public.event_page", slug=event.slug) if event.is_public else url_for("public.index")
+    return private(press(lambda: privacy.erase_registration(registration, by_organiser=False), back,
+                         "Your registration and your personal data are deleted, and the links we sent you no longer "
+                         "work. A last e-mail confirms the cancellation and takes the event out of your calendar; "
+                         "once it is sent, we keep nothing about you."))
 
 
 @bp.get("/registrations/<token>/event.ics")

@@ -7,18 +7,19 @@ from flask_login import current_user
 from forum import planning, timezones
 from forum.services import entries, events, invitations, registrations, releases, speakers
 from forum.services.errors import NotFound
+from forum.web.errors import answer_of
 from forum.web.photos import photo_response
 from forum.web.public import bp
 from forum.web.public.forms import RegistrationForm
 from forum.web.zone import page_zone, remember
 
 
-def _page(template: str, zone, zone_error: str | None, **context):
-    """Render with the zone picker's state; a bad ?tz= makes the page a 400."""
+def _page(template: str, zone, zone_error: timezones.UnknownTimezone | None, **context):
+    """Render with the zone picker's state; a bad ?tz= gives the page that error's status."""
     html = render_template(
         template, zone=zone, zone_error=zone_error, asked_zone=request.args.get("tz", ""), **context
     )
-    return remember(make_response(html, 400 if zone_error else 200), zone)
+    return remember(make_response(html, answer_of(zone_error)[0] if zone_error else 200), zone)
 
 
 @bp.get("/")

@@ -8,10 +8,9 @@ from flask import flash, make_response, redirect, render_template, url_for
 from forum import planning, timezones
 from forum.models import SpeakerStatus
 from forum.services import entries, feeds, speakers
-from forum.services.errors import Conflict, Invalid
 from forum.services.speakers import SpeakerInput
 from forum.web.feeds import calendar_response
-from forum.web.forms import show_errors, to_input, uploaded
+from forum.web.forms import press, status_of, submit, to_input, uploaded
 from forum.web.photos import photo_response
 from forum.web.secret_links import private
 from forum.web.speaker import bp
@@ -63,30 +62,21 @@ def page(token: str):
 
 
 def _answer(token: str, invitation_id: int | None, name: str, form, action):
-    """Validate, act, and come back to the page; a refusal is shown beside the form."""
+    """Act and come back to the page; `action` returns what to tell the speaker.
+    A refused form is shown again, with what was typed, beside its slot."""
     speaker = speakers.by_token(token)
-    if form is not None and not form.validate_on_submit():
-        return _page(token, speaker, (invitation_id, name, form), 422)
-    if form is None and not AnswerForm().validate_on_submit():
-        flash("The form expired; press the button again.", "error")
-        return _back(token)
-    try:
-        message = action(speaker)
-    except Invalid as error:
-        show_errors(form, error)
-        return _page(token, speaker, (invitation_id, name, form), 422)
-    except Conflict as error:
-        flash(error.message, "error")
-        return _back(token)
+    message = submit(form, lambda: action(speaker))
+    if message is None:
+        return _page(token, speaker, (invitation_id, name, form), status_of(form))
     flash(message)
     return _back(token)
 
 
 @bp.post("/speakers/<token>/slots/<int:invitation_id>/confirm")
 def confirm(token: str, invitation_id: int):
-    return _answer(token, invitation_id, "confirm", None, lambda s: (
-        speakers.confirm(s, invitation_id) and
-        "Thank you: confirmed. The calendar entry, with the join link, is on its way by e-mail."))
+    speaker = speakers.by_token(token)
+    return private(press(lambda: speakers.confirm(speaker, invitation_id), url_for("speaker.page", token=token),
+                         "Thank you: confirmed. The calendar entry, with the join link, is on its way by e-mail."))
 
 
 @bp.post("/speakers/<token>/slots/<int:invitation_id>/decline")
