@@ -17,7 +17,8 @@ Flask-WTF refuses before any view runs.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import flash, redirect
 from flask_wtf.file import FileField
