@@ -18,7 +18,8 @@ from forum.services.registrations import RegistrationInput
 from forum.services.speakers import LinkEnded, SpeakerInput
 from forum.timezones import UnknownTimezone
 from forum.web.errors import FORM_EXPIRED, answer_of
-from tests.conftest import future_wall, mailed_link
+from tests.support.factories import future_wall
+from tests.support.mail import mailed_link
 
 PERSON = {"name": "Grace Hopper", "email": "grace@example.org", "organisation": "Navy", "city": "Arlington",
           "country": "US", "timezone": "America/New_York", "language": "en", "consent": "y"}
