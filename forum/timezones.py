@@ -253,6 +253,11 @@ def format_datetime(instant: datetime, zone_name: str) -> str:
     return f"{format_day(local.date())} {local:%H:%M} (UTC{format_offset(_offset(local))})"
 
 
+def format_span(start: datetime, end: datetime, zone_name: str) -> str:
+    """'Wed 29 Apr 2020 16:00 (UTC+08:00) – 17:00': a slot's start in full, its end as a time."""
+    return f"{format_datetime(start, zone_name)} – {format_time(end, zone_name)}"
+
+
 @dataclass(frozen=True)
 class Observance:
     """A stretch of one UTC offset, as a VTIMEZONE describes it.

@@ -218,10 +218,10 @@ def outside_event(event: Event, start: datetime, end: datetime, zone: str) -> st
     and the event's; None when it is within them."""
     if event.start_utc <= start and end <= event.end_utc:
         return None
-    hours = f"{timezones.format_datetime(event.start_utc, zone)} – {timezones.format_time(event.end_utc, zone)}"
+    hours = timezones.format_span(event.start_utc, event.end_utc, zone)
     if zone != event.timezone:
-        hours += (f" your time ({timezones.format_datetime(event.start_utc, event.timezone)} – "
-                  f"{timezones.format_time(event.end_utc, event.timezone)} {event.timezone})")
+        theirs = timezones.format_span(event.start_utc, event.end_utc, event.timezone)
+        hours += f" your time ({theirs} {event.timezone})"
     else:
         hours += f" ({zone})"
     return f"That falls outside the event's hours, {hours}."

@@ -173,7 +173,7 @@ def describe_change(change: dict, zone: str) -> str:
     """One change in words, with times in `zone` ("your time" for a reader)."""
     def when(start: str, end: str) -> str:
         begin, finish = timezones.parse_utc(start), timezones.parse_utc(end)
-        return f"{timezones.format_datetime(begin, zone)} – {timezones.format_time(finish, zone)}"
+        return timezones.format_span(begin, finish, zone)
 
     title = f"“{change['title']}”"
     if change["kind"] == "added":

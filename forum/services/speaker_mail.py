@@ -19,8 +19,7 @@ def page_url(token: str) -> str:
 
 
 def _when_rows(label: str, start: datetime, end: datetime, zone: str, event_zone: str) -> list[tuple[str, str]]:
-    rows = [(label, (f"{timezones.format_datetime(start, zone)} – {timezones.format_time(end, zone)} "
-                     f"your time ({zone})"))]
+    rows = [(label, f"{timezones.format_span(start, end, zone)} your time ({zone})")]
     if zone != event_zone:
         rows.append(("Event time", f"{timezones.format_datetime(start, event_zone)} ({event_zone})"))
     night = planning.night_warning(start, end, zone)

@@ -26,7 +26,7 @@ from forum.models import (
     SpeakerStatus,
     event_organisers,
 )
-from forum.models.speaker import ACTIVE
+from forum.models.speaker import ACTIVE, ANSWERED
 from forum.services import agenda, calendar_sync, entries, speaker_mail, states, tokens
 from forum.services.agenda import AgendaSlot, public_statuses
 from forum.services.errors import Conflict, Invalid, NotFound
@@ -227,6 +227,33 @@ def by_token(token: str) -> Speaker:
     return link.speaker
 
 
+@dataclass
+class SpeakerSlot:
+    """One slot on the speaker's own page."""
+
+    invitation: SlotSpeaker
+    slot: Slot
+    times: SlotTimes
+    local_wall: datetime  # its start on the speaker's clock, where a proposal starts from
+    answered: str | None  # when they answered, in their zone
+    links: entries.Links | None  # to add their calendar entry by hand
+
+
+def speaker_page(speaker: Speaker) -> list[SpeakerSlot]:
+    """The speaker's slots, soonest first, without those the organisers took them off."""
+    return [
+        SpeakerSlot(
+            invitation=invitation, slot=invitation.slot, times=slot_times(invitation),
+            local_wall=timezones.local_naive(invitation.slot.start_utc, speaker.timezone),
+            answered=timezones.format_datetime(invitation.answered_at, speaker.timezone)
+            if invitation.answered_at else None,
+            links=entries.part_links(invitation),
+        )
+        for invitation in sorted(speaker.slot_links, key=lambda i: i.slot.start_utc)
+        if invitation.status is not Status.REVOKED
+    ]
+
+
 def _own(speaker: Speaker, invitation_id: int) -> SlotSpeaker:
     """An invitation of this speaker (hence of this link's event), or a 404."""
     for invitation in speaker.slot_links:
@@ -341,19 +368,50 @@ def accept_proposal(invitation: SlotSpeaker) -> Slot:
 
 
 @dataclass
+class SlotTimes:
+    """A speaker's slot as the board and the speaker's own page show it: in
+    the speaker's zone, in the event's, and whether it falls in their night."""
+
+    local_start: str
+    local_span: str  # start and end, in the speaker's zone
+    event_start: str
+    event_span: str
+    night: str | None
+    proposed_local: str | None = None
+    proposed_event: str | None = None
+
+
+def slot_times(invitation: SlotSpeaker) -> SlotTimes:
+    slot, mine, theirs = invitation.slot, invitation.speaker.timezone, invitation.slot.event.timezone
+    times = SlotTimes(
+        local_start=timezones.format_datetime(slot.start_utc, mine),
+        local_span=timezones.format_span(slot.start_utc, slot.end_utc, mine),
+        event_start=timezones.format_datetime(slot.start_utc, theirs),
+        event_span=timezones.format_span(slot.start_utc, slot.end_utc, theirs),
+        night=planning.night_warning(slot.start_utc, slot.end_utc, mine),
+    )
+    if invitation.proposed_start_utc:
+        times.proposed_local = timezones.format_datetime(invitation.proposed_start_utc, mine)
+        times.proposed_event = timezones.format_datetime(invitation.proposed_start_utc, theirs)
+    return times
+
+
+@dataclass
 class BoardRow:
     """One speaker on one slot, as the organiser's board and the API show it."""
 
     invitation: SlotSpeaker
     speaker: Speaker
     slot: Slot
-    local_start: str  # in the speaker's zone
-    event_start: str
-    night: str | None
+    times: SlotTimes
     waiting_days: int | None  # no answer for this many days
     conflicts: list[planning.Engagement]
-    proposed_local: str | None = None
-    proposed_event: str | None = None
+
+
+@dataclass
+class Board:
+    rows: list[BoardRow]
+    answered: int  # rows whose speaker has confirmed or declined
 
 
 def _engagements(event: Event) -> list[planning.Engagement]:
@@ -384,23 +442,22 @@ def board(event: Event, now: datetime | None = None) -> list[BoardRow]:
     clashes = planning.double_bookings(_engagements(event))
     rows = []
     for invitation in invitations:
-        slot, speaker = invitation.slot, invitation.speaker
         waiting = None
         if invitation.status is Status.INVITED and invitation.invited_at:
             waiting = (now - invitation.invited_at).days
-        row = BoardRow(
-            invitation=invitation, speaker=speaker, slot=slot,
-            local_start=timezones.format_datetime(slot.start_utc, speaker.timezone),
-            event_start=timezones.format_datetime(slot.start_utc, event.timezone),
-            night=planning.night_warning(slot.start_utc, slot.end_utc, speaker.timezone),
+        rows.append(BoardRow(
+            invitation=invitation, speaker=invitation.speaker, slot=invitation.slot, times=slot_times(invitation),
             waiting_days=waiting,
-            conflicts=[] if invitation.status not in ACTIVE else clashes.get((speaker.email, slot.id), []),
-        )
-        if invitation.proposed_start_utc:
-            row.proposed_local = timezones.format_datetime(invitation.proposed_start_utc, speaker.timezone)
-            row.proposed_event = timezones.format_datetime(invitation.proposed_start_utc, event.timezone)
-        rows.append(row)
+            conflicts=[] if invitation.status not in ACTIVE
+            else clashes.get((invitation.speaker.email, invitation.slot_id), []),
+        ))
     return rows
+
+
+def board_page(event: Event) -> Board:
+    """The organiser's board: its rows and how many of them are answered."""
+    rows = board(event)
+    return Board(rows, sum(r.invitation.status in ANSWERED for r in rows))
 
 
 def slot_warnings(event: Event) -> dict[int, list[str]]:
@@ -409,8 +466,8 @@ def slot_warnings(event: Event) -> dict[int, list[str]]:
     for row in board(event):
         if row.invitation.status not in ACTIVE:
             continue
-        if row.night:
-            warnings.setdefault(row.slot.id, []).append(f"{row.speaker.name}: {row.night}")
+        if row.times.night:
+            warnings.setdefault(row.slot.id, []).append(f"{row.speaker.name}: {row.times.night}")
         for other in row.conflicts:
             warnings.setdefault(row.slot.id, []).append(f"{row.speaker.name} is also on {other.label} at that time")
     return warnings

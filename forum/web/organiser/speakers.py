@@ -8,7 +8,6 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forum import timezones
-from forum.models.speaker import ANSWERED
 from forum.services import agenda, events, speakers
 from forum.services.speakers import SpeakerInput
 from forum.web.forms import press, status_of, submit, to_input, uploaded
@@ -36,10 +35,9 @@ def _assign_form(event, form: AssignForm | None = None) -> AssignForm:
 
 
 def _render(event, speaker_form=None, assign_form=None, status: int = 200):
-    rows = speakers.board(event)
-    answered = sum(r.invitation.status in ANSWERED for r in rows)
+    board = speakers.board_page(event)
     return render_template(
-        "organiser/speakers.html", event=event, rows=rows, answered=answered,
+        "organiser/speakers.html", event=event, rows=board.rows, answered=board.answered,
         speaker_form=speaker_form or SpeakerForm(),
         assign_form=_assign_form(event, assign_form), action_form=ActionForm(),
     ), status

@@ -5,8 +5,6 @@ from dataclasses import asdict
 
 from flask import flash, make_response, redirect, render_template, url_for
 
-from forum import planning, timezones
-from forum.models import SpeakerStatus
 from forum.services import entries, feeds, speakers
 from forum.services.speakers import SpeakerInput
 from forum.web.feeds import calendar_response
@@ -19,37 +17,23 @@ from forum.web.speaker.forms import AnswerForm, DeclineForm, ProfileForm, Propos
 
 def _page(token: str, speaker, failed: tuple[int | None, str, object] | None = None, status: int = 200):
     """The page; `failed` is (invitation id, form name, form) of a POST to show again with its messages."""
-    event = speaker.event
-    items = []
-    for invitation in sorted(speaker.slot_links, key=lambda i: i.slot.start_utc):
-        if invitation.status is SpeakerStatus.REVOKED:
-            continue
-        slot = invitation.slot
-        local = timezones.local_naive(slot.start_utc, speaker.timezone)
-        forms = {"decline": DeclineForm(prefix=f"d{invitation.id}"),
-                 "propose": ProposeForm(prefix=f"p{invitation.id}", data={"start": local}),
-                 "talk": TalkForm(prefix=f"t{invitation.id}", data={"title": slot.title, "abstract": slot.description})}
-        if failed and failed[0] == invitation.id:
-            forms[failed[1]] = failed[2]
-        items.append({
-            "invitation": invitation, "slot": slot, "forms": forms,
-            "own": f"{timezones.format_datetime(slot.start_utc, speaker.timezone)} – "
-                   f"{timezones.format_time(slot.end_utc, speaker.timezone)}",
-            "event_time": f"{timezones.format_datetime(slot.start_utc, event.timezone)} – "
-                          f"{timezones.format_time(slot.end_utc, event.timezone)}",
-            "night": planning.night_warning(slot.start_utc, slot.end_utc, speaker.timezone),
-            "proposed": timezones.format_datetime(invitation.proposed_start_utc, speaker.timezone)
-            if invitation.proposed_start_utc else None,
-            "answered": timezones.format_datetime(invitation.answered_at, speaker.timezone)
-            if invitation.answered_at else None,
-            "links": entries.part_links(invitation),
-        })
+    items = speakers.speaker_page(speaker)
+    slot_forms = {item.invitation.id: _forms(item) for item in items}
+    if failed and failed[0] in slot_forms:
+        slot_forms[failed[0]][failed[1]] = failed[2]
     profile = failed[2] if failed and failed[1] == "profile" else ProfileForm(data=asdict(speakers.as_input(speaker)))
     html = render_template(
-        "speaker/page.html", token=token, speaker=speaker, event=event, items=items, profile=profile,
-        answer_form=AnswerForm(), feed=entries.feed_links("speaker.feed", token),
+        "speaker/page.html", token=token, speaker=speaker, event=speaker.event, items=items, slot_forms=slot_forms,
+        profile=profile, answer_form=AnswerForm(), feed=entries.feed_links("speaker.feed", token),
     )
     return private(make_response(html, status))
+
+
+def _forms(item: speakers.SpeakerSlot) -> dict:
+    number, slot = item.invitation.id, item.slot
+    return {"decline": DeclineForm(prefix=f"d{number}"),
+            "propose": ProposeForm(prefix=f"p{number}", data={"start": item.local_wall}),
+            "talk": TalkForm(prefix=f"t{number}", data={"title": slot.title, "abstract": slot.description})}
 
 
 def _back(token: str):
