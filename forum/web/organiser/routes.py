@@ -7,9 +7,8 @@ from flask import Response, flash, make_response, redirect, render_template, req
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from forum import planning, timezones
-from forum.models import EventStatus
-from forum.services import accounts, agenda, entries, events, feeds, invitations, releases, speakers
+from forum import timezones
+from forum.services import accounts, agenda, entries, events, feeds, invitations, pages, releases
 from forum.services.agenda import SlotInput
 from forum.services.events import EventInput
 from forum.web.forms import press, status_of, submit, to_input
@@ -89,12 +88,8 @@ def _shift_form(event) -> ShiftForm:
 def _render_builder(event, slot_form=None, shift_form=None, status=200, organiser_form=None, release_form=None):
     slot_form = slot_form or SlotForm(data=asdict(agenda.next_slot_input(event)))
     shift_form = shift_form or _shift_form(event)
-    days = planning.agenda_days(event.slots, event.timezone, event.timezone)
-    warnings = planning.overlap_warnings(event.slots)
     return render_template(
-        "organiser/builder.html", event=event, days=days, warnings=warnings,
-        speaker_warnings=speakers.slot_warnings(event), hours_warnings=agenda.hours_warnings(event),
-        pending=releases.preview(event) if event.status is EventStatus.PUBLISHED else [],
+        "organiser/builder.html", event=event, **pages.context(pages.builder_page(event)),
         describe=invitations.describe_change,
         slot_form=slot_form, shift_form=shift_form, action_form=ActionForm(),
         organiser_form=organiser_form or OrganiserForm(), release_form=release_form or ReleaseForm(formdata=None),

@@ -9,8 +9,7 @@ from dataclasses import asdict
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 
-from forum import planning, timezones
-from forum.services import entries, events, feeds, invitations, privacy, registrations, releases
+from forum.services import events, feeds, pages, privacy, registrations
 from forum.services.registrations import RegistrationInput
 from forum.web.feeds import calendar_response
 from forum.web.forms import press, status_of, submit, to_input
@@ -34,20 +33,12 @@ def register(slug: str):
 
 
 def _page(token: str, registration, details: DetailsForm | None = None, status: int = 200):
-    event = registration.event
-    zone = registration.timezone
-    slots = releases.public_agenda(event)
-    days = planning.agenda_days(slots, zone, event.timezone, timezones.now_utc())
-    shown = entries.seat_shown(registration)
-    context = {
-        "token": token, "registration": registration, "event": event, "days": days, "zone": zone,
-        "when": invitations.when(event, zone),
-        "rank": registrations.waitlist_rank(registration) if registration.waitlist_position else None,
-        "join_url": shown.join_url if shown else "", "links": entries.seat_links(registration, token),
-        "details": details or DetailsForm(data=asdict(registrations.as_input(registration))),
-        "button_form": ButtonForm(), "awaits_confirmation": registrations.awaits_confirmation(registration),
-    }
-    return private(make_response(render_template("public/registration.html", **context), status))
+    html = render_template(
+        "public/registration.html", token=token, registration=registration, event=registration.event,
+        **pages.context(pages.attendee_page(registration, token)), button_form=ButtonForm(),
+        details=details or DetailsForm(data=asdict(registrations.as_input(registration))),
+    )
+    return private(make_response(html, status))
 
 
 @bp.get("/registrations/<token>/")

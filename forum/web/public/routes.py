@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from forum import planning, timezones
-from forum.services import entries, events, invitations, registrations, releases, speakers
+from forum import timezones
+from forum.services import entries, events, invitations, pages, releases, speakers
 from forum.services.errors import NotFound
 from forum.web.errors import answer_of
 from forum.web.photos import photo_response
@@ -38,15 +38,11 @@ def event_page(slug: str):
 def render_event_page(event, form: RegistrationForm | None = None, closed: str | None = None, status: int = 200):
     """The agenda in the viewer's zone, with the registration form (or why it is closed)."""
     zone, zone_error = page_zone(event.timezone)
-    now = timezones.now_utc()
-    view = releases.public_view(event)
-    days = planning.agenda_days(view.slots, zone.name, event.timezone, now)
     if form is None:
         form = RegistrationForm(data={"timezone": zone.name})
     response = _page(
-        "public/event.html", zone, zone_error, event=event, days=days, now=now, form=form,
-        closed=closed or registrations.closed_reason(event, now), seats_left=registrations.seats_left(event),
-        links=entries.event_links(event), release=view.release,
+        "public/event.html", zone, zone_error, event=event, form=form,
+        **pages.context(pages.event_page(event, zone.name, closed)),
         sessions=url_for("public.event_page", slug=event.slug) + "sessions/",
     )
     if status != 200:
