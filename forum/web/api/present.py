@@ -1,8 +1,14 @@
-"""Models as the API shows them: every instant in the asked zone and in UTC."""
+"""Models as the API shows them: every instant in the asked zone and in UTC.
+
+The views return these values and their response schema dumps them, so a
+body never carries a field the OpenAPI document does not describe. A model
+whose attributes are already its body (a speaker's profile, a release) goes
+to its schema as it is.
+"""
 from __future__ import annotations
 
 from forum import timezones, urls
-from forum.services import registrations
+from forum.services import registrations, speakers
 
 
 def timed(start, end, zone: str) -> dict:
@@ -59,4 +65,35 @@ def slot_detail(slot, zone: str) -> dict:
             }
             for speaker in slot.speakers
         ],
+    }
+
+
+def registration_page(rows, ranks: dict[int, int], page: int, per_page: int, total: int, counts: dict) -> dict:
+    return {
+        "registrations": [
+            {
+                "id": r.id, "name": r.name, "email": r.email, "organisation": r.organisation, "city": r.city,
+                "country": r.country, "timezone": r.timezone, "language": r.language, "consent": r.consent,
+                "status": r.status.value, "waitlist_position": ranks.get(r.id),
+                "registered_at": timezones.utc_isoformat(r.created_at),
+                "held_until": timezones.utc_isoformat(r.held_until) if r.held_until else None,
+            }
+            for r in rows
+        ],
+        "page": page, "per_page": per_page, "total": total, "counts": counts,
+    }
+
+
+def invitation(row: speakers.BoardRow) -> dict:
+    """A row of the speakers' board, its instants in ISO 8601 where the board writes them out."""
+    invitation, slot, speaker = row.invitation, row.slot, row.speaker
+    return {
+        "id": invitation.id, "speaker_id": speaker.id, "speaker": speaker.name, "slot_id": slot.id,
+        "slot": slot.title, "role": invitation.role.value, "status": invitation.status.value,
+        "sent": invitation.invited_at is not None, "timezone": speaker.timezone,
+        "local_start": timezones.isoformat(slot.start_utc, speaker.timezone),
+        "start_utc": timezones.utc_isoformat(slot.start_utc), "night_warning": row.times.night,
+        "conflicts": [other.label for other in row.conflicts], "waiting_days": row.waiting_days,
+        "proposed_start": timezones.isoformat(invitation.proposed_start_utc, slot.event.timezone)
+        if invitation.proposed_start_utc else None,
     }

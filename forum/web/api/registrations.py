@@ -1,11 +1,9 @@
 """Registrations: anyone may take a seat; the event's organisers list them."""
 from __future__ import annotations
 
-from flask import jsonify
-
-from forum import timezones
 from forum.services import events, privacy, registrations
 from forum.services.registrations import RegistrationInput
+from forum.web.api import present
 from forum.web.api.auth import require_organiser
 from forum.web.api.blueprint import ApiBlueprint
 from forum.web.api.schemas import RegistrationIn, RegistrationListQuery, RegistrationPageOut, RegistrationReceivedOut
@@ -30,7 +28,7 @@ def register(payload: dict, slug: str):
     seat; its owner gets a fresh link at most once an hour.
     """
     registrations.register_attendee(events.public_event(slug), RegistrationInput(**payload))
-    return jsonify({"status": "received", "message": registrations.RECEIVED}), 202
+    return {"status": "received", "message": registrations.RECEIVED}
 
 
 @blp.route("/events/<slug>/registrations", methods=["GET"])
@@ -42,21 +40,8 @@ def list_registrations(slug: str, page: int, per_page: int, status: str, q: str)
     """The event's registrations, oldest first, for its organisers (bearer token)."""
     event = events.organiser_event(require_organiser(), slug)
     rows, total = registrations.listing(event, q, status, page, per_page)
-    ranks = registrations.waitlist_ranks(rows)
-    return jsonify({
-        "registrations": [
-            {
-                "id": r.id, "name": r.name, "email": r.email, "organisation": r.organisation, "city": r.city,
-                "country": r.country, "timezone": r.timezone, "language": r.language, "consent": r.consent,
-                "status": r.status.value, "waitlist_position": ranks.get(r.id),
-                "registered_at": timezones.utc_isoformat(r.created_at),
-                "held_until": timezones.utc_isoformat(r.held_until) if r.held_until else None,
-            }
-            for r in rows
-        ],
-        "page": page, "per_page": per_page, "total": total,
-        "counts": privacy.counts(event).by_status,
-    })
+    return present.registration_page(rows, registrations.waitlist_ranks(rows), page, per_page, total,
+                                     privacy.counts(event).by_status)
 
 
 @blp.route("/events/<slug>/registrations/<int:registration_id>", methods=["DELETE"])

@@ -22,6 +22,13 @@ class ErrorOut(Schema):
     error = fields.Nested(ErrorDetailOut, required=True)
 
 
+class UtcInstant(fields.String):
+    """An aware datetime sent as UTC ISO 8601 ending in Z (documented as a string)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else timezones.utc_isoformat(value)
+
+
 class ZoneQuery(Schema):
     tz = fields.String(
         metadata={"description": "IANA zone to render times in (default: the event's zone)", "example": "Europe/Amsterdam"}
@@ -318,7 +325,7 @@ class ReleaseIn(Schema):
 class ReleaseOut(Schema):
     number = fields.Integer(required=True)
     comment = fields.String(required=True)
-    created_at = fields.String(required=True, metadata={"description": "UTC, ISO 8601"})
+    created_at = UtcInstant(required=True, metadata={"description": "UTC, ISO 8601"})
     notified = fields.Integer(required=True, metadata={"description": "Messages queued for this release"})
     changes = fields.List(fields.Dict(), required=True, metadata={
         "description": "kind (added, removed, changed), aspects (moved, renamed, details, speakers), uid, "

@@ -1,11 +1,11 @@
 """Speakers for organisers: add them, put them on slots, see who has answered."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g
 
-from forum import timezones
 from forum.services import agenda, events, speakers
 from forum.services.speakers import SpeakerInput
+from forum.web.api import present
 from forum.web.api.auth import require_organiser
 from forum.web.api.blueprint import ApiBlueprint
 from forum.web.api.schemas import AssignIn, InvitationListOut, InvitationOut, SpeakerIn, SpeakerProfileOut
@@ -23,25 +23,6 @@ def _event(slug: str):
     return events.organiser_event(g.organiser, slug)
 
 
-def _profile(speaker) -> dict:
-    return {name: getattr(speaker, name)
-            for name in ("id", "name", "email", "organisation", "role_title", "city", "timezone", "bio")}
-
-
-def _invitation(row: speakers.BoardRow) -> dict:
-    invitation, slot, speaker = row.invitation, row.slot, row.speaker
-    return {
-        "id": invitation.id, "speaker_id": speaker.id, "speaker": speaker.name, "slot_id": slot.id,
-        "slot": slot.title, "role": invitation.role.value, "status": invitation.status.value,
-        "sent": invitation.invited_at is not None, "timezone": speaker.timezone,
-        "local_start": timezones.isoformat(slot.start_utc, speaker.timezone),
-        "start_utc": timezones.utc_isoformat(slot.start_utc), "night_warning": row.night,
-        "conflicts": [other.label for other in row.conflicts], "waiting_days": row.waiting_days,
-        "proposed_start": timezones.isoformat(invitation.proposed_start_utc, slot.event.timezone)
-        if invitation.proposed_start_utc else None,
-    }
-
-
 @blp.route("/events/<slug>/speakers", methods=["POST"])
 @blp.arguments(SpeakerIn)
 @blp.response(201, SpeakerProfileOut)
@@ -49,8 +30,7 @@ def _invitation(row: speakers.BoardRow) -> dict:
 @blp.doc(security=BEARER)
 def add_speaker(payload: dict, slug: str):
     """Add a speaker to the event (422 when the e-mail is already one of its speakers)."""
-    speaker = speakers.add_speaker(_event(slug), SpeakerInput(**payload))
-    return jsonify(_profile(speaker)), 201
+    return speakers.add_speaker(_event(slug), SpeakerInput(**payload))
 
 
 @blp.route("/events/<slug>/speakers", methods=["GET"])
@@ -59,7 +39,7 @@ def add_speaker(payload: dict, slug: str):
 @blp.doc(security=BEARER)
 def board(slug: str):
     """Every speaker on every slot: status, their local time, night and double-booking warnings."""
-    return jsonify({"invitations": [_invitation(row) for row in speakers.board(_event(slug))]})
+    return {"invitations": [present.invitation(row) for row in speakers.board(_event(slug))]}
 
 
 @blp.route("/events/<slug>/slots/<int:slot_id>/speakers", methods=["POST"])
@@ -76,4 +56,4 @@ def assign(payload: dict, slug: str, slot_id: int):
     if payload["send"]:
         speakers.send_invitation(speaker)
     row = next(r for r in speakers.board(event) if r.invitation.id == invitation.id)
-    return jsonify(_invitation(row)), 201
+    return present.invitation(row)
