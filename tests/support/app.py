@@ -8,6 +8,7 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 
 from forum.extensions import db
+from tests.support import openapi
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -25,11 +26,13 @@ class IsolatedClient(FlaskClient):
     Flask reuses an active app context, and with it `g` (where Flask-Login
     keeps the user) and the database session: without this, one client's
     login would leak into another's requests. Afterwards the test's own
-    session is expired so that it reads what the request wrote.
+    session is expired so that it reads what the request wrote, and an
+    answer of the API is held to its OpenAPI document (tests/support/openapi.py).
     """
 
     def open(self, *args, **kwargs):
         response = contextvars.Context().run(super().open, *args, **kwargs)
+        openapi.check(self.application, response)
         if has_app_context():  # not in the nested call that follows a redirect
             db.session.expire_all()
         return response

@@ -18,14 +18,13 @@ MEANINGS = {
 
 class ApiBlueprint(Blueprint):
     def route(self, rule, *, parameters=None, **options):
-        """As flask-smorest's, plus the 503 any operation answers while the database is away."""
+        """As flask-smorest's, plus the answers of web/api/__init__.py's guards:
+        the 503 while the database is away, and for a request that may carry
+        a body (whether the operation reads one or not), the 400 of one that
+        nests too deep."""
         register = super().route(rule, parameters=parameters, **options)
-        return lambda view: register(self.errors(503)(view))
-
-    def arguments(self, schema, *, location="json", **kwargs):
-        """As flask-smorest's (which documents the 422), plus the 400 for a body that is not JSON."""
-        parse = super().arguments(schema, location=location, **kwargs)
-        return (lambda view: self.errors(400)(parse(view))) if location == "json" else parse
+        statuses = (400, 503) if set(options.get("methods", ["GET"])) - {"GET"} else (503,)
+        return lambda view: register(self.errors(*statuses)(view))
 
     def errors(self, *statuses: int | tuple[int, str]):
         """Document error answers: a status with its usual meaning, or (status, meaning)."""
