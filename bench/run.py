@@ -23,7 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
-from forum.models import Event, EventStatus, Organiser, Slot, SlotKind, SlotSpeaker, Speaker, SpeakerStatus  # noqa: E402
+from forum.models import (  # noqa: E402
+    Event, EventStatus, Invitation, InvitationStatus, Organiser, Slot, SlotKind, Speaker,
+)
 from tests.support.pg import Cluster, free_port  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -97,7 +99,7 @@ def _event(organiser: Organiser, size: int) -> Event:
                     start_utc=start, end_utc=start + timedelta(minutes=SLOT_MINUTES))
         for j in range(SPEAKERS_PER_SLOT):
             speaker = speakers[(i * SPEAKERS_PER_SLOT + j) % SPEAKERS]
-            slot.speaker_links.append(SlotSpeaker(speaker=speaker, status=SpeakerStatus.CONFIRMED, position=j))
+            slot.invitations.append(Invitation(speaker=speaker, status=InvitationStatus.CONFIRMED, position=j))
         event.slots.append(slot)
     return event
 

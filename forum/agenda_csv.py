@@ -184,7 +184,7 @@ def write(slots, zone: str, kind: str = "csv") -> str | bytes:
     def row(slot) -> list[str]:
         start = timezones.local_naive(slot.start_utc, zone)
         end = timezones.local_naive(slot.end_utc, zone)
-        speakers = "; ".join(link.speaker.name for link in slot.speaker_links) or slot.speakers_text
+        speakers = "; ".join(invitation.speaker.name for invitation in slot.invitations) or slot.speakers_text
         return [
             start.date().isoformat(), f"{start:%H:%M}", f"{end:%H:%M}", slot.title, slot.kind.value, slot.track,
             speakers, end.date().isoformat() if end.date() != start.date() else "", slot.description,

@@ -1,4 +1,4 @@
-"""Every iCalendar byte the forum writes: invitations, feeds, single-event files
+"""Every iCalendar byte the forum writes: iTIP messages, feeds, single-event files
 and the "add to calendar" links that sit beside them.
 
 Rules from CALENDAR-NOTES.md kept here: stable UIDs and SEQUENCE come from
@@ -155,7 +155,7 @@ def _calendar(method: str, entries: list[Entry], zone: str, stamp: datetime, ext
     return calendar.to_ical()
 
 
-def invitation(entry: Entry, zone: str, method: str = "REQUEST") -> bytes:
+def itip_message(entry: Entry, zone: str, method: str = "REQUEST") -> bytes:
     """An iTIP REQUEST or CANCEL (RFC 5546) for one UID, dated now."""
     if method not in {"REQUEST", "CANCEL"}:
         raise ValueError(f"unsupported iTIP method {method}")

@@ -93,9 +93,9 @@ def new_message(
     recipient: str, subject: str, text: str, html: str | None = None,
     calendar: bytes | None = None, method: str | None = None,
 ) -> EmailMessage:
-    """A message from MAIL_FROM: text, optional HTML, optional invitation.
+    """A message from MAIL_FROM: text, optional HTML, optional iTIP calendar part.
 
-    An invitation follows RFC 6047 as Gmail and Outlook expect it: the
+    The calendar part follows RFC 6047 as Gmail and Outlook expect it: the
     calendar is the last alternative, `text/calendar; method=...`, and the
     same bytes ride along as an `invite.ics` attachment. Both are given as
     bytes (base64 on the wire) so icalendar's CRLF line ends survive.
@@ -122,7 +122,7 @@ def send_notice(recipient: str, subject: str, kind: str, event_id: int | None, *
                 paragraphs: list[str], rows: list[tuple[str, str]], action_url: str, action_label: str,
                 footnote: str = "", calendar: CalendarPart | None = None) -> OutboxMessage:
     """Queue the one shape every notice takes: greeting, paragraphs, a table of
-    facts, one button, in text and HTML, with an optional invitation."""
+    facts, one button, in text and HTML, with an optional iTIP calendar part."""
     context = {"subject": subject, "name": name, "paragraphs": paragraphs, "rows": rows,
                "action_url": action_url, "action_label": action_label, "footnote": footnote}
     text = render_template("mail/notice.txt", **context)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from forum import timezones
-from forum.models.speaker import SpeakerStatus
+from forum.models.speaker import InvitationStatus
 
 MAX_SHIFT_MINUTES = 7 * 24 * 60
 
@@ -199,7 +199,7 @@ DETAIL_FIELDS = ("kind", "track", "description", "speakers_text")
 
 
 def _confirmed_names(slot: dict) -> list[str]:
-    return [s["name"] for s in slot.get("speakers", []) if s["status"] == SpeakerStatus.CONFIRMED.value]
+    return [s["name"] for s in slot.get("speakers", []) if s["status"] == InvitationStatus.CONFIRMED.value]
 
 
 def agenda_changes(before: list[dict], after: list[dict]) -> list[dict]:

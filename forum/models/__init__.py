@@ -5,30 +5,12 @@ from forum.models.event import Event, EventStatus, event_organisers
 from forum.models.outbox import OutboxMessage, OutboxStatus
 from forum.models.registration import Registration, RegistrationLink, RegistrationStatus
 from forum.models.release import Release
-from forum.models.speaker import SlotSpeaker, Speaker, SpeakerLink, SpeakerLogEntry, SpeakerRole, SpeakerStatus
+from forum.models.speaker import Invitation, InvitationLogEntry, InvitationStatus, Speaker, SpeakerLink, SpeakerRole
 from forum.models.tally import RegistrationTally
 from forum.models.user import ApiToken, Organiser
 
 __all__ = [
-    "ApiToken",
-    "Event",
-    "EventStatus",
-    "HeldEntry",
-    "Organiser",
-    "OutboxMessage",
-    "OutboxStatus",
-    "Registration",
-    "RegistrationLink",
-    "RegistrationStatus",
-    "RegistrationTally",
-    "Release",
-    "Slot",
-    "SlotKind",
-    "SlotSpeaker",
-    "Speaker",
-    "SpeakerLink",
-    "SpeakerLogEntry",
-    "SpeakerRole",
-    "SpeakerStatus",
-    "event_organisers",
+    "ApiToken", "Event", "EventStatus", "HeldEntry", "Invitation", "InvitationLogEntry", "InvitationStatus",
+    "Organiser", "OutboxMessage", "OutboxStatus", "Registration", "RegistrationLink", "RegistrationStatus",
+    "RegistrationTally", "Release", "Slot", "SlotKind", "Speaker", "SpeakerLink", "SpeakerRole", "event_organisers",
 ]

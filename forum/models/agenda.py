@@ -14,7 +14,7 @@ from forum.timezones import now_utc
 
 if TYPE_CHECKING:  # relationships name the other aggregates as strings
     from forum.models.event import Event
-    from forum.models.speaker import SlotSpeaker
+    from forum.models.speaker import Invitation
 
 
 class SlotKind(enum.Enum):
@@ -57,8 +57,8 @@ class Slot(Model):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=now_utc, onupdate=now_utc)
 
     event: Mapped[Event] = relationship(back_populates="slots")
-    speaker_links: Mapped[list[SlotSpeaker]] = relationship(
-        back_populates="slot", cascade="all, delete-orphan", order_by="SlotSpeaker.position"
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="slot", cascade="all, delete-orphan", order_by="Invitation.position"
     )
 
     @property

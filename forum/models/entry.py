@@ -23,7 +23,7 @@ from forum.timezones import now_utc
 if TYPE_CHECKING:  # relationships name the other aggregates as strings
     from forum.models.event import Event
     from forum.models.registration import Registration
-    from forum.models.speaker import SlotSpeaker
+    from forum.models.speaker import Invitation
 
 
 class HeldEntry(Model):
@@ -33,7 +33,7 @@ class HeldEntry(Model):
         CheckConstraint("end_utc > start_utc", name="ends_after_start"),
         CheckConstraint("kind IN ('seat', 'part')", name="kind_known"),
         CheckConstraint("registration_id IS NULL OR kind = 'seat'", name="seats_held_by_registrations"),
-        CheckConstraint("slot_speaker_id IS NULL OR kind = 'part'", name="parts_held_by_speakers"),
+        CheckConstraint("invitation_id IS NULL OR kind = 'part'", name="parts_held_by_speakers"),
         CheckConstraint("NOT cancelled OR join_url = ''", name="cancelled_without_join_link"),
     )
 
@@ -45,8 +45,8 @@ class HeldEntry(Model):
     # still needs its CANCEL, sent from what is kept here.
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registrations.id", ondelete="SET NULL"), index=True)
-    slot_speaker_id: Mapped[int | None] = mapped_column(
-        ForeignKey("slot_speakers.id", ondelete="SET NULL"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL"), index=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     name: Mapped[str] = mapped_column(String(200))
     sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -62,7 +62,7 @@ class HeldEntry(Model):
 
     event: Mapped[Event] = relationship()
     registration: Mapped[Registration | None] = relationship()
-    slot_speaker: Mapped[SlotSpeaker | None] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<HeldEntry {self.uid} #{self.sequence}{' cancelled' if self.cancelled else ''}>"

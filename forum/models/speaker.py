@@ -24,7 +24,7 @@ class SpeakerRole(enum.Enum):
     HOST = "host"
 
 
-class SpeakerStatus(enum.Enum):
+class InvitationStatus(enum.Enum):
     INVITED = "invited"
     CONFIRMED = "confirmed"
     DECLINED = "declined"
@@ -32,12 +32,12 @@ class SpeakerStatus(enum.Enum):
     REVOKED = "revoked"
 
 
-_S = SpeakerStatus
+_S = InvitationStatus
 ACTIVE = (_S.INVITED, _S.PROPOSED, _S.CONFIRMED)  # on the slot, or asked to be
 ANSWERED = (_S.CONFIRMED, _S.DECLINED)  # a proposal still waits for the organisers
 # The speaker confirms, declines or proposes another time; the organisers
 # accept a proposal, revoke, or assign a speaker to the slot again.
-SPEAKER_TRANSITIONS: Transitions[SpeakerStatus] = {
+INVITATION_TRANSITIONS: Transitions[InvitationStatus] = {
     _S.INVITED: {"confirm": _S.CONFIRMED, "decline": _S.DECLINED, "propose": _S.PROPOSED, "revoke": _S.REVOKED},
     _S.PROPOSED: {"confirm": _S.CONFIRMED, "decline": _S.DECLINED, "propose": _S.PROPOSED,
                   "accept": _S.CONFIRMED, "revoke": _S.REVOKED},
@@ -68,11 +68,11 @@ class Speaker(Model):
     city: Mapped[str] = mapped_column(String(100), default="")
     timezone: Mapped[str] = mapped_column(String(64))
     bio: Mapped[str] = mapped_column(Text, default="")
-    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # re-encoded JPEG (forum.photos)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # re-encoded JPEG (forum.images)
     photo_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship(back_populates="speakers")
-    slot_links: Mapped[list[SlotSpeaker]] = relationship(
+    invitations: Mapped[list[Invitation]] = relationship(
         back_populates="speaker", cascade="all, delete-orphan"
     )
     links: Mapped[list[SpeakerLink]] = relationship(
@@ -106,12 +106,13 @@ class SpeakerLink(Model):
     speaker: Mapped[Speaker] = relationship(back_populates="links")
 
 
-class SlotSpeaker(Model):
-    """A speaker's part in one slot; the answer is per speaker and per slot."""
+class Invitation(Model):
+    """A speaker's invitation to one slot: their role there, and their answer
+    (per speaker and per slot), which the speaker's page and the board show."""
 
-    __tablename__ = "slot_speakers"
+    __tablename__ = "invitations"
     __table_args__ = (
-        UniqueConstraint("slot_id", "speaker_id", name="uq_slot_speakers_slot_speaker"),
+        UniqueConstraint("slot_id", "speaker_id", name="uq_invitations_slot_speaker"),
         CheckConstraint(
             "(status = 'proposed') = (proposed_start_utc IS NOT NULL)", name="proposals_have_a_time"
         ),
@@ -127,8 +128,8 @@ class SlotSpeaker(Model):
     role: Mapped[SpeakerRole] = mapped_column(
         enum_column(SpeakerRole, "speaker_role"), default=SpeakerRole.SPEAKER
     )
-    status: Mapped[SpeakerStatus] = mapped_column(
-        enum_column(SpeakerStatus, "speaker_status"), default=SpeakerStatus.INVITED
+    status: Mapped[InvitationStatus] = mapped_column(
+        enum_column(InvitationStatus, "invitation_status"), default=InvitationStatus.INVITED
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: not sent yet
@@ -139,11 +140,11 @@ class SlotSpeaker(Model):
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
     last_contacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # invitation, re-send or reminder
 
-    slot: Mapped[Slot] = relationship(back_populates="speaker_links")
-    speaker: Mapped[Speaker] = relationship(back_populates="slot_links")
-    log: Mapped[list[SpeakerLogEntry]] = relationship(
-        back_populates="slot_speaker", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="SpeakerLogEntry.id",
+    slot: Mapped[Slot] = relationship(back_populates="invitations")
+    speaker: Mapped[Speaker] = relationship(back_populates="invitations")
+    log: Mapped[list[InvitationLogEntry]] = relationship(
+        back_populates="invitation", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="InvitationLogEntry.id",
     )
 
     @property
@@ -151,15 +152,15 @@ class SlotSpeaker(Model):
         return self.status in ACTIVE
 
 
-class SpeakerLogEntry(Model):
+class InvitationLogEntry(Model):
     """What happened to one invitation, in order: sent, answered, revoked..."""
 
-    __tablename__ = "speaker_log"
+    __tablename__ = "invitation_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slot_speaker_id: Mapped[int] = mapped_column(ForeignKey("slot_speakers.id", ondelete="CASCADE"), index=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
     action: Mapped[str] = mapped_column(String(30))
     detail: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
-    slot_speaker: Mapped[SlotSpeaker] = relationship(back_populates="log")
+    invitation: Mapped[Invitation] = relationship(back_populates="log")

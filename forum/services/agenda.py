@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from forum import agenda_csv, planning, timezones
 from forum.extensions import db
-from forum.models import Event, Slot, SlotKind, SlotSpeaker, Speaker, SpeakerRole, SpeakerStatus
+from forum.models import Event, Invitation, InvitationStatus, Slot, SlotKind, Speaker, SpeakerRole
 from forum.models.speaker import ACTIVE
 from forum.services import calendar_sync, entries, speaker_mail
 from forum.services.errors import Invalid, NotFound
@@ -96,7 +96,7 @@ class SpeakerLine:
     city: str
     timezone: str
     role: SpeakerRole
-    status: SpeakerStatus
+    status: InvitationStatus
 
 
 @dataclass(slots=True)
@@ -128,13 +128,14 @@ class AgendaSlot:
 
 
 _SLOT_COLUMNS = [getattr(Slot, name) for name in AgendaSlot.__slots__ if name != "speakers"]
-_SPEAKER_COLUMNS = [Speaker.name, Speaker.organisation, Speaker.city, Speaker.timezone, SlotSpeaker.role, SlotSpeaker.status]
+_SPEAKER_COLUMNS = [Speaker.name, Speaker.organisation, Speaker.city, Speaker.timezone, Invitation.role,
+                    Invitation.status]
 
 
-PUBLIC_STATUSES = (SpeakerStatus.CONFIRMED,)
+PUBLIC_STATUSES = (InvitationStatus.CONFIRMED,)
 
 
-def public_statuses(event: Event) -> tuple[SpeakerStatus, ...]:
+def public_statuses(event: Event) -> tuple[InvitationStatus, ...]:
     """Whose names the public sees: confirmed speakers, and those still to
     answer when the organisers choose to show them ("to be confirmed")."""
     return ACTIVE if event.show_unconfirmed_speakers else PUBLIC_STATUSES
@@ -152,17 +153,17 @@ def agenda_view(event: Event, all_speakers: bool = False, slot_id: int | None = 
     """
     slots_query = select(*_SLOT_COLUMNS).where(Slot.event_id == event.id).order_by(Slot.start_utc, Slot.position, Slot.id)
     speakers_query = (
-        select(SlotSpeaker.slot_id, *_SPEAKER_COLUMNS)
-        .join(Speaker, SlotSpeaker.speaker_id == Speaker.id)
-        .join(Slot, SlotSpeaker.slot_id == Slot.id)
+        select(Invitation.slot_id, *_SPEAKER_COLUMNS)
+        .join(Speaker, Invitation.speaker_id == Speaker.id)
+        .join(Slot, Invitation.slot_id == Slot.id)
         .where(Slot.event_id == event.id)
-        .order_by(SlotSpeaker.slot_id, SlotSpeaker.position, SlotSpeaker.id)
+        .order_by(Invitation.slot_id, Invitation.position, Invitation.id)
     )
     if slot_id is not None:
         slots_query = slots_query.where(Slot.id == slot_id)
         speakers_query = speakers_query.where(Slot.id == slot_id)
     if not all_speakers:
-        speakers_query = speakers_query.where(SlotSpeaker.status.in_(public_statuses(event)))
+        speakers_query = speakers_query.where(Invitation.status.in_(public_statuses(event)))
     if published is None:
         slots = {row.id: AgendaSlot(*row) for row in db.session.execute(slots_query)}
     else:
@@ -205,8 +206,8 @@ def delete_slot(slot: Slot) -> None:
     public and attendees see it go with the next release."""
     event = slot.event
     event.updated_at = timezones.now_utc()  # a feed without the slot is a change too
-    for part in slot.speaker_links:
-        change = entries.remove_part(part)
+    for invitation in slot.invitations:
+        change = entries.remove_part(invitation)
         if change is not None:
             speaker_mail.send_change(change, f"“{slot.title}” has been removed from the agenda.")
     db.session.delete(slot)

@@ -46,6 +46,8 @@ from forum.extensions import db
 from forum.models import (
     Event,
     HeldEntry,
+    Invitation,
+    InvitationLogEntry,
     Organiser,
     OutboxMessage,
     OutboxStatus,
@@ -54,10 +56,8 @@ from forum.models import (
     RegistrationTally,
     Release,
     Slot,
-    SlotSpeaker,
     Speaker,
     SpeakerLink,
-    SpeakerLogEntry,
     event_organisers,
 )
 from forum.services.errors import Conflict, NotFound, ServiceError
@@ -66,6 +66,9 @@ FORMAT = "forum-event-export"
 FORMAT_VERSION = 1
 UNSENT = (OutboxStatus.WAITING, OutboxStatus.FAILED)
 NOT_EXPORTED = {"api_tokens": "credentials; organisers issue new ones after a restore"}
+
+RENAMED_TABLES = {"slot_speakers": "invitations", "speaker_log": "invitation_log"}  # in exports before 0015_names
+RENAMED_COLUMNS = {"slot_speaker_id": "invitation_id"}  # in exports before 0015_names
 
 
 class NotAnExport(ServiceError):
@@ -95,7 +98,7 @@ def _ids_of(model, event_column: InstrumentedAttribute[int], event: Event):
 
 
 def _invitations(event: Event):
-    return select(SlotSpeaker.id).join(Slot).where(Slot.event_id == event.id)
+    return select(Invitation.id).join(Slot).where(Slot.event_id == event.id)
 
 
 def _organisers(event: Event) -> ColumnElement[bool]:
@@ -116,10 +119,10 @@ PARTS = (
     Part(Speaker.__table__, lambda event: Speaker.event_id == event.id, {"event_id": "events"}),
     Part(SpeakerLink.__table__, lambda event: SpeakerLink.speaker_id.in_(_ids_of(Speaker, Speaker.event_id, event)),
          {"speaker_id": "speakers"}),
-    Part(SlotSpeaker.__table__, lambda event: SlotSpeaker.slot_id.in_(_ids_of(Slot, Slot.event_id, event)),
+    Part(Invitation.__table__, lambda event: Invitation.slot_id.in_(_ids_of(Slot, Slot.event_id, event)),
          {"slot_id": "slots", "speaker_id": "speakers"}),
-    Part(SpeakerLogEntry.__table__, lambda event: SpeakerLogEntry.slot_speaker_id.in_(_invitations(event)),
-         {"slot_speaker_id": "slot_speakers"}),
+    Part(InvitationLogEntry.__table__, lambda event: InvitationLogEntry.invitation_id.in_(_invitations(event)),
+         {"invitation_id": "invitations"}),
     Part(Registration.__table__, lambda event: Registration.event_id == event.id, {"event_id": "events"}),
     Part(RegistrationLink.__table__,
          lambda event: RegistrationLink.registration_id.in_(_ids_of(Registration, Registration.event_id, event)),
@@ -127,7 +130,7 @@ PARTS = (
     Part(Release.__table__, lambda event: Release.event_id == event.id,
          {"event_id": "events", "organiser_id": "organisers"}),
     Part(HeldEntry.__table__, lambda event: HeldEntry.event_id == event.id,
-         {"event_id": "events", "registration_id": "registrations", "slot_speaker_id": "slot_speakers"}),
+         {"event_id": "events", "registration_id": "registrations", "invitation_id": "invitations"}),
     Part(OutboxMessage.__table__,
          lambda event: (OutboxMessage.event_id == event.id) & OutboxMessage.status.in_(UNSENT),
          {"event_id": "events"}),
@@ -224,6 +227,18 @@ def export_event(event: Event) -> dict:
 
 # Import ---------------------------------------------------------------------------
 
+def _current_names(tables: Any) -> Any:
+    """The file's tables and columns under this schema's names (RENAMED_TABLES, RENAMED_COLUMNS)."""
+    if not isinstance(tables, dict):
+        return tables
+    current = {RENAMED_TABLES.get(name, name): [
+        {RENAMED_COLUMNS.get(column, column): value for column, value in row.items()} if isinstance(row, dict) else row
+        for row in rows] if isinstance(rows, list) else rows for name, rows in tables.items()}
+    if len(current) != len(tables):
+        raise NotAnExport("This export names a table twice, under its old and its new name.")
+    return current
+
+
 def _checked_tables(data: Any) -> dict[str, list[dict]]:
     """The file's tables, each row with exactly the columns of this schema."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -231,7 +246,7 @@ def _checked_tables(data: Any) -> dict[str, list[dict]]:
     if data.get("version") != FORMAT_VERSION:
         raise NotAnExport(f"This export has format version {data.get('version')!r}; "
                           f"this version of the forum reads version {FORMAT_VERSION}.")
-    tables = data.get("tables")
+    tables = _current_names(data.get("tables"))
     if not isinstance(tables, dict) or set(tables) != {part.name for part in PARTS}:
         raise NotAnExport(f"An export has the tables {', '.join(part.name for part in PARTS)}.")
     for part in PARTS:

@@ -12,16 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from forum.extensions import db
-from forum.models import Event, HeldEntry, Registration, RegistrationStatus, Slot, SlotSpeaker
-from forum.services import entries, invitations, speaker_mail, tokens
+from forum.models import Event, HeldEntry, Invitation, Registration, RegistrationStatus, Slot
+from forum.services import attendee_mail, entries, speaker_mail, tokens
 
 
 def sync_parts(event: Event) -> int:
     """Speakers' entries of the event: after slots or the event changed."""
     db.session.flush()
     parts = db.session.scalars(
-        select(SlotSpeaker).join(Slot).where(Slot.event_id == event.id).order_by(SlotSpeaker.id)
-        .options(joinedload(SlotSpeaker.slot), joinedload(SlotSpeaker.speaker))).all()
+        select(Invitation).join(Slot).where(Slot.event_id == event.id).order_by(Invitation.id)
+        .options(joinedload(Invitation.slot), joinedload(Invitation.speaker))).all()
     known = entries.held_by_uid(event, entries.PART)
     changes = [change for part in parts if (change := entries.update_part(part, known)) is not None]
     changes += entries.removed_parts(event)
@@ -45,7 +45,7 @@ def sync_seats(event: Event) -> int:
     for registration in people:
         change = entries.update_seat(registration, known)
         if change is not None:
-            invitations.send_change(registration, tokens.new_link(registration), change)
+            attendee_mail.send_change(registration, tokens.new_link(registration), change)
             sent += 1
     return sent
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from forum import timezones
 from forum.extensions import db
-from forum.models import Event, EventStatus, Slot, SlotKind, SlotSpeaker, Speaker, SpeakerRole, SpeakerStatus
+from forum.models import Event, EventStatus, Invitation, InvitationStatus, Slot, SlotKind, Speaker, SpeakerRole
 from forum.services import accounts, entries, releases
 
 DEMO_EMAIL = "organiser@example.org"
@@ -50,13 +50,13 @@ def _role(kind: SlotKind, name: str) -> SpeakerRole:
 def _answer(slot: Slot, name: str, answers_pending: bool) -> dict:
     """How a demo speaker stands: confirmed, except the two pending answers of the upcoming copy."""
     now = timezones.now_utc()
-    confirmed = {"status": SpeakerStatus.CONFIRMED, "invited_at": now - timedelta(days=10),
+    confirmed = {"status": InvitationStatus.CONFIRMED, "invited_at": now - timedelta(days=10),
                  "answered_at": now - timedelta(days=8)}
     if not answers_pending or name not in (STILL_INVITED, PROPOSED_LATER):
         return confirmed
     if name == STILL_INVITED:
-        return {"status": SpeakerStatus.INVITED, "invited_at": now - timedelta(days=4)}
-    return {"status": SpeakerStatus.PROPOSED, "invited_at": now - timedelta(days=10),
+        return {"status": InvitationStatus.INVITED, "invited_at": now - timedelta(days=4)}
+    return {"status": InvitationStatus.PROPOSED, "invited_at": now - timedelta(days=10),
             "answered_at": now - timedelta(days=2), "proposed_start_utc": slot.start_utc + timedelta(minutes=15),
             "proposal_note": "I chair a council meeting until 17:30 Taipei time; a quarter of an hour later works."}
 
@@ -91,9 +91,9 @@ def _ensure_event(organiser, data: dict, slug: str, day: date, answers_pending: 
                     city=person["city"], timezone=person["timezone"],
                 )
                 event.speakers.append(speaker)
-            slot.speaker_links.append(
-                SlotSpeaker(speaker=speaker, role=_role(slot.kind, person["name"]), position=order,
-                            **_answer(slot, person["name"], answers_pending))
+            slot.invitations.append(
+                Invitation(speaker=speaker, role=_role(slot.kind, person["name"]), position=order,
+                           **_answer(slot, person["name"], answers_pending))
             )
         event.slots.append(slot)
     db.session.add(event)

@@ -29,11 +29,11 @@ from forum.models import (
     Event,
     EventStatus,
     HeldEntry,
+    Invitation,
+    InvitationStatus,
     Registration,
     RegistrationStatus,
     Slot,
-    SlotSpeaker,
-    SpeakerStatus,
 )
 
 JOIN_EARLY = "Please join 15 minutes early for a sound and video check."
@@ -68,10 +68,10 @@ def seat_shown(registration: Registration) -> Shown | None:
     return Shown(event.title, event.start_utc, event.end_utc, event.venue, event.join_url, "attendee")
 
 
-def part_shown(invitation: SlotSpeaker) -> Shown | None:
+def part_shown(invitation: Invitation) -> Shown | None:
     """The speaker's entry for one slot now; None when they should hold nothing."""
     slot, event = invitation.slot, invitation.slot.event
-    if (invitation.status is not SpeakerStatus.CONFIRMED or event.status is EventStatus.CANCELLED
+    if (invitation.status is not InvitationStatus.CONFIRMED or event.status is EventStatus.CANCELLED
             or invitation.speaker.contact_erased):  # nobody to hold it any more
         return None
     return Shown(f"{slot.title} · {event.title}", slot.start_utc, slot.end_utc, event.venue, event.join_url,
@@ -159,10 +159,10 @@ def update_seat(registration: Registration, known: dict[str, HeldEntry] | None =
                    seat_shown(registration), known, registration=registration)
 
 
-def update_part(invitation: SlotSpeaker, known: dict[str, HeldEntry] | None = None) -> Change | None:
+def update_part(invitation: Invitation, known: dict[str, HeldEntry] | None = None) -> Change | None:
     speaker = invitation.speaker
     return _update(PART, invitation.uid, invitation.slot.event, speaker.name, speaker.email,
-                   part_shown(invitation), known, slot_speaker=invitation)
+                   part_shown(invitation), known, invitation=invitation)
 
 
 def removed_parts(event: Event) -> list[Change]:
@@ -170,19 +170,19 @@ def removed_parts(event: Event) -> list[Change]:
     release of the schema, or any future path that deletes invitations)."""
     orphans = db.session.scalars(
         select(HeldEntry).where(HeldEntry.event_id == event.id, HeldEntry.kind == PART,
-                                HeldEntry.slot_speaker_id.is_(None), HeldEntry.cancelled.is_(False))
+                                HeldEntry.invitation_id.is_(None), HeldEntry.cancelled.is_(False))
         .order_by(HeldEntry.id).execution_options(populate_existing=True)
     ).all()
     return [_cancel(held) for held in orphans]
 
 
-def remove_part(invitation: SlotSpeaker) -> Change | None:
+def remove_part(invitation: Invitation) -> Change | None:
     """The invitation is about to be deleted with its slot: its entry is
     cancelled and the held row, kept for feeds, lets go of it."""
     held = db.session.scalar(select(HeldEntry).where(HeldEntry.uid == invitation.uid))
     if held is None:
         return None
-    held.slot_speaker = None
+    held.invitation = None
     return None if held.cancelled else _cancel(held)
 
 
@@ -190,8 +190,8 @@ def assume_held(event: Event) -> None:
     """Record the entries the event's confirmed people already hold, without
     mailing them: for data made outside the use cases (the demo)."""
     db.session.flush()
-    for invitation in db.session.scalars(select(SlotSpeaker).join(Slot).where(
-            SlotSpeaker.status == SpeakerStatus.CONFIRMED, Slot.event_id == event.id)):
+    for invitation in db.session.scalars(select(Invitation).join(Slot).where(
+            Invitation.status == InvitationStatus.CONFIRMED, Slot.event_id == event.id)):
         update_part(invitation)
     for registration in db.session.scalars(select(Registration).where(
             Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)):
@@ -262,7 +262,7 @@ def _description(held: HeldEntry) -> str:
     event = held.event
     if held.kind == SEAT:
         return event.description
-    slot = held.slot_speaker.slot if held.slot_speaker is not None else None
+    slot = held.invitation.slot if held.invitation is not None else None
     return "\n\n".join(filter(None, [
         f"You speak as {held.role} at “{event.title}”.", JOIN_EARLY if held.join_url else "",
         slot.description if slot is not None else "",
@@ -278,7 +278,7 @@ def held_entry(held: HeldEntry) -> calendar.Entry:
     )
 
 
-def invitation(change: Change) -> mail.CalendarPart:
+def calendar_part(change: Change) -> mail.CalendarPart:
     """The iTIP message (RFC 5546) of a change: ORGANIZER us, ATTENDEE the holder only."""
     held = change.held
     entry = held_entry(held)
@@ -287,7 +287,7 @@ def invitation(change: Change) -> mail.CalendarPart:
     if held.kind == PART:
         entry.attendee_partstat = "DECLINED" if held.cancelled else "ACCEPTED"
     return mail.CalendarPart(held.uid, held.sequence, change.method,
-                             calendar.invitation(entry, held.zone, change.method))
+                             calendar.itip_message(entry, held.zone, change.method))
 
 
 def stamp_of(*instants: datetime | None) -> datetime:
@@ -332,7 +332,7 @@ def seat_links(registration: Registration, token: str) -> Links | None:
     return links(held_entry(held), urls.shown("public.registration_feed", token=token))
 
 
-def part_links(invitation: SlotSpeaker) -> Links | None:
+def part_links(invitation: Invitation) -> Links | None:
     held = db.session.scalar(select(HeldEntry).where(HeldEntry.uid == invitation.uid))
     if held is None or held.cancelled:
         return None

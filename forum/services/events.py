@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from forum import planning, timezones
 from forum.extensions import db
-from forum.models import Event, EventStatus, Organiser, Slot, SlotSpeaker, event_organisers
+from forum.models import Event, EventStatus, Invitation, Organiser, Slot, event_organisers
 from forum.services import calendar_sync, registrations, releases, speakers, states
 from forum.services.errors import Invalid, NotFound
 from forum.services.validation import Checker
@@ -239,8 +239,8 @@ def change_status(event: Event, action: str) -> Event:
 def _with_agenda(query):
     return query.options(
         selectinload(Event.slots)
-        .selectinload(Slot.speaker_links)
-        .selectinload(SlotSpeaker.speaker)
+        .selectinload(Slot.invitations)
+        .selectinload(Invitation.speaker)
     )
 
 

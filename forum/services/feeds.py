@@ -26,29 +26,29 @@ from forum.services.tokens import hash_token, new_token
 
 
 @dataclass
-class Feed:
+class CalendarFile:
     body: bytes
     changed_at: datetime
 
 
-def event_feed(event: Event) -> Feed:
+def event_feed(event: Event) -> CalendarFile:
     view = releases.public_view(event)
     stamp = view.changed_at
     items = [entries.slot_entry(event, slot) for slot in view.slots]
-    return Feed(calendar.feed(event.title, items, event.timezone, stamp), stamp)
+    return CalendarFile(calendar.feed(event.title, items, event.timezone, stamp), stamp)
 
 
-def registration_feed(registration: Registration) -> Feed:
+def registration_feed(registration: Registration) -> CalendarFile:
     event = registration.event
     view = releases.public_view(event)
     held = entries.held_seat(registration)
     items = [entries.held_entry(held)] if held is not None else []
     items += [entries.slot_entry(event, slot, registration) for slot in view.slots]
     stamp = entries.stamp_of(view.changed_at, registration.since, held.sent_at if held else None)
-    return Feed(calendar.feed(event.title, items, event.timezone, stamp), stamp)
+    return CalendarFile(calendar.feed(event.title, items, event.timezone, stamp), stamp)
 
 
-def registration_download(registration: Registration) -> Feed:
+def registration_download(registration: Registration) -> CalendarFile:
     """The seat's entry as one .ics ("Apple / other"), as last mailed; nothing
     to download before the seat is confirmed."""
     held = entries.held_seat(registration)
@@ -56,18 +56,18 @@ def registration_download(registration: Registration) -> Feed:
         raise NotFound("There is nothing to put in a calendar yet: the entry comes with a confirmed seat.")
     entry = entries.held_entry(held)
     stamp = entries.stamp_of(held.sent_at, registration.event.updated_at)
-    return Feed(calendar.single(entry, held.zone), stamp)
+    return CalendarFile(calendar.single(entry, held.zone), stamp)
 
 
-def speaker_feed(speaker: Speaker) -> Feed:
+def speaker_feed(speaker: Speaker) -> CalendarFile:
     held = entries.held_parts(speaker.email)
     items = [entries.held_entry(h) for h in held]
     stamp = entries.stamp_of(speaker.event.updated_at, *[h.sent_at for h in held], *[h.event.updated_at for h in held],
-                             *[h.slot_speaker.slot.updated_at for h in held if h.slot_speaker is not None])
-    return Feed(calendar.feed(f"{speaker.name}: speaking", items, speaker.event.timezone, stamp), stamp)
+                             *[h.invitation.slot.updated_at for h in held if h.invitation is not None])
+    return CalendarFile(calendar.feed(f"{speaker.name}: speaking", items, speaker.event.timezone, stamp), stamp)
 
 
-def organiser_feed(organiser: Organiser) -> Feed:
+def organiser_feed(organiser: Organiser) -> CalendarFile:
     events = db.session.scalars(
         select(Event).join(event_organisers).where(event_organisers.c.organiser_id == organiser.id)
         .order_by(Event.start_utc)
@@ -79,7 +79,7 @@ def organiser_feed(organiser: Organiser) -> Feed:
             entry.summary = f"{event.title} (draft)"
         items.append(entry)
     stamp = entries.stamp_of(organiser.created_at, *[e.updated_at for e in events])
-    return Feed(calendar.feed(f"{organiser.name or organiser.email}: events", items, "UTC", stamp), stamp)
+    return CalendarFile(calendar.feed(f"{organiser.name or organiser.email}: events", items, "UTC", stamp), stamp)
 
 
 def new_organiser_feed_link(organiser: Organiser) -> str:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from forum import planning, timezones
 from forum.models import Event, EventStatus, Registration, Release
-from forum.services import agenda, entries, invitations, registrations, releases, speakers
+from forum.services import agenda, attendee_mail, entries, registrations, releases, speakers
 
 
 def context(page) -> dict:
@@ -44,7 +44,7 @@ class AttendeePage:
 
     days: list[planning.AgendaDay]
     zone: str
-    when: invitations.When
+    when: attendee_mail.When
     rank: int | None  # place on the waitlist
     join_url: str
     links: entries.Links | None
@@ -56,7 +56,7 @@ def attendee_page(registration: Registration, token: str) -> AttendeePage:
     shown = entries.seat_shown(registration)
     return AttendeePage(
         days=planning.agenda_days(releases.public_agenda(event), zone, event.timezone, timezones.now_utc()),
-        zone=zone, when=invitations.when(event, zone),
+        zone=zone, when=attendee_mail.when(event, zone),
         rank=registrations.waitlist_rank(registration) if registration.waitlist_position else None,
         join_url=shown.join_url if shown else "", links=entries.seat_links(registration, token),
         awaits_confirmation=registrations.awaits_confirmation(registration),

@@ -31,16 +31,16 @@ from forum.extensions import db
 from forum.models import (
     Event,
     HeldEntry,
+    Invitation,
+    InvitationLogEntry,
     OutboxMessage,
     OutboxStatus,
     Registration,
     RegistrationLink,
     RegistrationStatus,
     RegistrationTally,
-    SlotSpeaker,
     Speaker,
     SpeakerLink,
-    SpeakerLogEntry,
 )
 from forum.models.speaker import ERASED_DOMAIN
 from forum.services import locks, registrations, states
@@ -264,11 +264,11 @@ def _erase_speakers_contact(event: Event) -> None:
     agenda and stay; the address, the links and what the speaker wrote to
     the organisers (a reason to decline, a note with a proposal) go."""
     speaker_ids = _speakers_with_contact(event)
-    parts = select(SlotSpeaker.id).where(SlotSpeaker.speaker_id.in_(speaker_ids))
-    db.session.execute(update(SpeakerLogEntry).where(SpeakerLogEntry.slot_speaker_id.in_(parts),
-                                                     SpeakerLogEntry.action.in_(PRIVATE_LOG_ACTIONS))
+    invitations = select(Invitation.id).where(Invitation.speaker_id.in_(speaker_ids))
+    db.session.execute(update(InvitationLogEntry).where(InvitationLogEntry.invitation_id.in_(invitations),
+                                                        InvitationLogEntry.action.in_(PRIVATE_LOG_ACTIONS))
                        .values(detail="").execution_options(synchronize_session=False))
-    db.session.execute(update(SlotSpeaker).where(SlotSpeaker.speaker_id.in_(speaker_ids))
+    db.session.execute(update(Invitation).where(Invitation.speaker_id.in_(speaker_ids))
                        .values(decline_reason="", proposal_note="").execution_options(synchronize_session=False))
     db.session.execute(delete(SpeakerLink).where(SpeakerLink.speaker_id.in_(speaker_ids))
                        .execution_options(synchronize_session=False))

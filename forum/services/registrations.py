@@ -24,7 +24,7 @@ from forum import timezones
 from forum.extensions import db
 from forum.models import Event, EventStatus, Registration, RegistrationLink, RegistrationStatus
 from forum.models.registration import SEATED
-from forum.services import invitations, states, tokens
+from forum.services import attendee_mail, states, tokens
 from forum.services.errors import Conflict, NotFound
 from forum.services.locks import lock_event
 from forum.services.tokens import hash_token
@@ -36,7 +36,6 @@ RELINK_AFTER = timedelta(hours=1)
 RECEIVED = ("Thank you: your registration is received. Where it stands (a seat, a place on the waitlist, "
             "or a request the organisers approve) and the link to your own page are on their way to the "
             "address you gave.")
-Status = RegistrationStatus
 
 
 @dataclass
@@ -91,9 +90,10 @@ def _existing(event: Event, email: str) -> Registration | None:
 
 
 def confirmed_registrations(event: Event) -> Sequence[Registration]:
-    """Everyone with a seat: those whom invitations, updates and messages reach."""
+    """Everyone with a seat: those whom calendar requests, updates and messages reach."""
     return db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, Registration.status == Status.CONFIRMED)
+        select(Registration).where(Registration.event_id == event.id,
+                                   Registration.status == RegistrationStatus.CONFIRMED)
         .order_by(Registration.id)
     ).all()
 
@@ -128,16 +128,16 @@ def _seat(registration: Registration) -> None:
     """A seat: confirmed, or held for the owner to confirm the address first."""
     hours = registration.event.email_confirmation_hours
     if hours and registration.email_confirmed_at is None:
-        _set_status(registration, Status.HELD, held_until=timezones.now_utc() + timedelta(hours=hours))
+        _set_status(registration, RegistrationStatus.HELD, held_until=timezones.now_utc() + timedelta(hours=hours))
     else:
-        _set_status(registration, Status.CONFIRMED)
+        _set_status(registration, RegistrationStatus.CONFIRMED)
 
 
 def _join_queue(registration: Registration) -> None:
     last = db.session.scalar(
         select(func.max(Registration.waitlist_position)).where(Registration.event_id == registration.event_id)
     )
-    _set_status(registration, Status.WAITLISTED, (last or 0) + 1)
+    _set_status(registration, RegistrationStatus.WAITLISTED, (last or 0) + 1)
 
 
 def _seat_or_queue(event: Event, registration: Registration) -> None:
@@ -167,7 +167,7 @@ def register_attendee(event: Event, data: RegistrationInput) -> Registration:
         raise Conflict(reason)
     lock_event(event)
     existing = _existing(event, values["email"])
-    if existing is not None and existing.status is not Status.CANCELLED:
+    if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
         _again(existing, now)  # even outside the window: a lost link must be recoverable
         if reason:
             raise Conflict(reason)  # as a new address would hear
@@ -181,7 +181,7 @@ def register_attendee(event: Event, data: RegistrationInput) -> Registration:
     for name, value in values.items():
         setattr(registration, name, value)
     if event.approval_required:
-        _set_status(registration, Status.PENDING)
+        _set_status(registration, RegistrationStatus.PENDING)
     else:
         _seat_or_queue(event, registration)
     token = tokens.new_link(registration)
@@ -212,8 +212,8 @@ def _tell(registration: Registration, token: str | None = None, promoted: bool =
     """Mail where the registration stands now, with a new link to its page."""
     registration.link_mailed_at = timezones.now_utc()
     db.session.flush()
-    rank = waitlist_rank(registration) if registration.status is Status.WAITLISTED else None
-    invitations.send_status(registration, token or tokens.new_link(registration), promoted, rank)
+    rank = waitlist_rank(registration) if registration.status is RegistrationStatus.WAITLISTED else None
+    attendee_mail.send_status(registration, token or tokens.new_link(registration), promoted, rank)
 
 
 def by_token(token: str) -> Registration:
@@ -255,14 +255,15 @@ def waitlist_ranks(rows: list[Registration]) -> dict[int, int]:
     when people ahead leave), so it is never shown. One query for a whole
     listing or export, whatever page or filter `rows` come from.
     """
-    waiting = {r.id: r.event_id for r in rows if r.status is Status.WAITLISTED}
+    waiting = {r.id: r.event_id for r in rows if r.status is RegistrationStatus.WAITLISTED}
     if not waiting:
         return {}
     queue = select(
         Registration.id,
         func.row_number().over(partition_by=Registration.event_id, order_by=Registration.waitlist_position)
         .label("rank"),
-    ).where(Registration.event_id.in_(set(waiting.values())), Registration.status == Status.WAITLISTED).subquery()
+    ).where(Registration.event_id.in_(set(waiting.values())),
+            Registration.status == RegistrationStatus.WAITLISTED).subquery()
     return dict(db.session.execute(select(queue.c.id, queue.c.rank).where(queue.c.id.in_(waiting))).all())
 
 
@@ -277,7 +278,7 @@ def _fill_seats(event: Event) -> list[Registration]:
     while _has_seat(event):
         first = db.session.scalar(
             select(Registration)
-            .where(Registration.event_id == event.id, Registration.status == Status.WAITLISTED)
+            .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
             .order_by(Registration.waitlist_position)
             .limit(1)
         )
@@ -307,7 +308,7 @@ def _cancel(registration: Registration, action: str, by: str) -> None:
     had_seat = registration.has_seat
     _set_status(registration, target)
     db.session.flush()
-    invitations.send_cancellation(registration, by)
+    attendee_mail.send_cancellation(registration, by)
     if had_seat:
         _fill_seats(event)
     db.session.commit()
@@ -383,14 +384,14 @@ def release_lapsed(now: datetime | None = None) -> int:
     (the outbox worker calls it on every pass). Returns how many were freed."""
     now = now or timezones.now_utc()
     lapsed = db.session.scalars(
-        select(Registration).where(Registration.status == Status.HELD, Registration.held_until <= now)
+        select(Registration).where(Registration.status == RegistrationStatus.HELD, Registration.held_until <= now)
         .order_by(Registration.held_until, Registration.id)
     ).all()
     freed = 0
     for registration in lapsed:
         lock_event(registration.event)
         db.session.refresh(registration)  # another worker may have released it, or its owner confirmed
-        if registration.status is Status.HELD:
+        if registration.status is RegistrationStatus.HELD:
             _cancel(registration, "cancel", "lapsed")  # silence gives the seat up
             freed += 1
         else:
@@ -412,8 +413,8 @@ def counts(event: Event) -> Counts:
     found = dict(db.session.execute(
         select(Registration.status, func.count()).where(Registration.event_id == event.id).group_by(Registration.status)
     ).all())
-    by_status = {status.value: found.get(status, 0) for status in Status}
-    coming = (Registration.event_id == event.id, Registration.status != Status.CANCELLED)
+    by_status = {status.value: found.get(status, 0) for status in RegistrationStatus}
+    coming = (Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
 
     def grouped(column):
         rows = db.session.execute(
@@ -433,12 +434,13 @@ def listing(event: Event, query: str = "", status: str = "", page: int = 1, per_
     """
     check = Checker()
     query = check.text("q", query, 200, required=False)
-    if status and status not in {s.value for s in Status}:
-        check.fail("status", f"“{status}” is not a status; use one of: {', '.join(s.value for s in Status)}.")
+    if status and status not in {s.value for s in RegistrationStatus}:
+        check.fail("status",
+                   f"“{status}” is not a status; use one of: {', '.join(s.value for s in RegistrationStatus)}.")
     check.raise_if_any()
     conditions = [Registration.event_id == event.id]
     if status:
-        conditions.append(Registration.status == Status(status))
+        conditions.append(Registration.status == RegistrationStatus(status))
     if query:
         pattern = f"%{query.lower()}%"
         conditions.append(or_(*(
@@ -473,7 +475,7 @@ def send_reminders(now: datetime | None = None) -> int:
     now = now or timezones.now_utc()
     due = db.session.scalars(
         select(Registration).join(Event)
-        .where(Registration.status == Status.CONFIRMED, Event.status == EventStatus.PUBLISHED,
+        .where(Registration.status == RegistrationStatus.CONFIRMED, Event.status == EventStatus.PUBLISHED,
                Event.start_utc > now, Event.start_utc <= now + timedelta(days=1),
                Registration.reminded_hour_at.is_(None))
         .order_by(Registration.id)
@@ -490,7 +492,7 @@ def send_reminders(now: datetime | None = None) -> int:
             continue
         registration.reminded_day_at = registration.reminded_day_at or now
         if getattr(event, f"remind_{which}_before"):
-            invitations.send_reminder(registration, tokens.new_link(registration), which)
+            attendee_mail.send_reminder(registration, tokens.new_link(registration), which)
             sent += 1
     db.session.commit()
     return sent
@@ -504,7 +506,7 @@ def message_confirmed(event: Event, subject: str, body: str) -> int:
     check.raise_if_any()
     people = confirmed_registrations(event)
     for registration in people:
-        invitations.send_message(registration, tokens.new_link(registration), subject, body)
+        attendee_mail.send_message(registration, tokens.new_link(registration), subject, body)
     db.session.commit()
     return len(people)
 

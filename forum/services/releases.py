@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from forum import planning, timezones
 from forum.extensions import db
-from forum.models import Event, EventStatus, Organiser, Release, Slot, SlotSpeaker, Speaker
-from forum.services import agenda, invitations, tokens
+from forum.models import Event, EventStatus, Invitation, Organiser, Release, Slot, Speaker
+from forum.services import agenda, attendee_mail, tokens
 from forum.services.errors import Conflict, NotFound
 from forum.services.locks import lock_event
 from forum.services.registrations import confirmed_registrations
@@ -30,9 +30,9 @@ def snapshot(event: Event) -> list[dict]:
     slots = agenda.agenda_view(event, all_speakers=True)
     parts: dict[int, list[dict]] = {}
     rows = db.session.execute(
-        select(SlotSpeaker, Speaker).join(Speaker, SlotSpeaker.speaker_id == Speaker.id)
-        .join(Slot, SlotSpeaker.slot_id == Slot.id).where(Slot.event_id == event.id)
-        .order_by(SlotSpeaker.position, SlotSpeaker.id)
+        select(Invitation, Speaker).join(Speaker, Invitation.speaker_id == Speaker.id)
+        .join(Slot, Invitation.slot_id == Slot.id).where(Slot.event_id == event.id)
+        .order_by(Invitation.position, Invitation.id)
     )
     for invitation, speaker in rows:
         parts.setdefault(invitation.slot_id, []).append({
@@ -135,7 +135,7 @@ def release_shift(event: Event, delta: timedelta, organiser: Organiser | None = 
     """The event moved and its agenda with it: the published agenda moves at
     once too, so no reader sees the event at one time and its sessions at
     another. Only the shift is released; other draft edits stay pending.
-    Attendees hear of it in the updated invitation of their seat."""
+    Attendees hear of it in their seat's updated calendar entry."""
     previous = latest(event)
     if previous is None or not delta:
         return None
@@ -169,7 +169,7 @@ def publish_changes(event: Event, organiser: Organiser | None, comment: str = ""
     sent = 0
     if previous is not None:
         for registration in confirmed_registrations(event):
-            invitations.send_release_summary(registration, tokens.new_link(registration), release)
+            attendee_mail.send_release_summary(registration, tokens.new_link(registration), release)
             sent += 1
     release.notified = sent
     db.session.commit()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from forum import mail, planning, timezones, urls
-from forum.models import EventStatus, SlotSpeaker, Speaker
+from forum.models import EventStatus, Invitation, Speaker
 from forum.services import entries
 
 
@@ -28,13 +28,13 @@ def _when_rows(label: str, start: datetime, end: datetime, zone: str, event_zone
     return rows
 
 
-def _slot_rows(invitation: SlotSpeaker, zone: str) -> list[tuple[str, str]]:
+def _slot_rows(invitation: Invitation, zone: str) -> list[tuple[str, str]]:
     slot = invitation.slot
     return _when_rows(f"{slot.title} ({invitation.role.value})", slot.start_utc, slot.end_utc, zone,
                       slot.event.timezone)
 
 
-def _list(speaker: Speaker, token: str, invitations: list[SlotSpeaker], kind: str, subject: str,
+def _list(speaker: Speaker, token: str, invitations: list[Invitation], kind: str, subject: str,
           paragraphs: list[str]) -> None:
     event = speaker.event
     rows = [row for invitation in invitations for row in _slot_rows(invitation, speaker.timezone)]
@@ -45,14 +45,14 @@ def _list(speaker: Speaker, token: str, invitations: list[SlotSpeaker], kind: st
     )
 
 
-def send_invitation(speaker: Speaker, token: str, invitations: list[SlotSpeaker]) -> None:
+def send_invitation(speaker: Speaker, token: str, invitations: list[Invitation]) -> None:
     event = speaker.event
     _list(speaker, token, invitations, "speaker-invitation", f"Invitation to speak: {event.title}", [
         f"The organisers of “{event.title}” invite you to speak. Your part, in your own time first:",
     ])
 
 
-def send_reminder(speaker: Speaker, token: str, invitations: list[SlotSpeaker]) -> None:
+def send_reminder(speaker: Speaker, token: str, invitations: list[Invitation]) -> None:
     event = speaker.event
     _list(speaker, token, invitations, "speaker-reminder", f"Reminder: your invitation to speak at {event.title}", [
         (f"We have not yet heard from you about speaking at “{event.title}”. Could you confirm, decline "
@@ -63,7 +63,7 @@ def send_reminder(speaker: Speaker, token: str, invitations: list[SlotSpeaker]) 
 def send_change(change: entries.Change, paragraph: str = "") -> None:
     """One slot's calendar message; `paragraph` says why, else the change speaks for itself."""
     held, event = change.held, change.held.event
-    invitation = held.slot_speaker
+    invitation = held.invitation
     if change.method == "CANCEL":
         subject, kind = f"Cancelled: {held.summary}", "speaker-cancel"
         if not paragraph:
@@ -91,5 +91,5 @@ def send_change(change: entries.Change, paragraph: str = "") -> None:
         rows.append(("Join online", held.join_url))
     mail.send_notice(
         held.email, subject, kind, event.id, name=held.name, paragraphs=paragraphs, rows=rows,
-        action_url=entries.event_url(event), action_label="The event page", calendar=entries.invitation(change),
+        action_url=entries.event_url(event), action_label="The event page", calendar=entries.calendar_part(change),
     )

@@ -13,17 +13,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from forum import photos, planning, timezones
+from forum import images, planning, timezones
 from forum.extensions import db
 from forum.models import (
     Event,
+    Invitation,
+    InvitationLogEntry,
+    InvitationStatus,
     Slot,
-    SlotSpeaker,
     Speaker,
     SpeakerLink,
-    SpeakerLogEntry,
     SpeakerRole,
-    SpeakerStatus,
     event_organisers,
 )
 from forum.models.speaker import ACTIVE, ANSWERED
@@ -33,8 +33,6 @@ from forum.services.errors import Conflict, Invalid, NotFound
 from forum.services.releases import public_agenda
 from forum.services.tokens import hash_token
 from forum.services.validation import Checker
-
-Status = SpeakerStatus
 
 
 @dataclass
@@ -90,8 +88,8 @@ def _with_photo(check: Checker, values: dict, photo: bytes | None, remove_photo:
         values.update(photo=None, photo_updated_at=None)
     elif photo:
         try:
-            values.update(photo=photos.portrait(photo), photo_updated_at=timezones.now_utc())
-        except photos.PhotoError as error:
+            values.update(photo=images.reencode_photo(photo), photo_updated_at=timezones.now_utc())
+        except images.PhotoError as error:
             check.fail("photo", str(error))
     return values
 
@@ -124,18 +122,18 @@ def speaker_of(event: Event, speaker_id: int) -> Speaker:
     return speaker
 
 
-def invitation_of(event: Event, invitation_id: int) -> SlotSpeaker:
-    invitation = db.session.get(SlotSpeaker, invitation_id)
+def invitation_of(event: Event, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.slot.event_id != event.id:
         raise NotFound("No such invitation in this event.")
     return invitation
 
 
-def _log(invitation: SlotSpeaker, action: str, detail: str = "") -> None:
-    invitation.log.append(SpeakerLogEntry(action=action, detail=detail))
+def _log(invitation: Invitation, action: str, detail: str = "") -> None:
+    invitation.log.append(InvitationLogEntry(action=action, detail=detail))
 
 
-def assign(slot: Slot, speaker: Speaker, role: str) -> SlotSpeaker:
+def assign(slot: Slot, speaker: Speaker, role: str) -> Invitation:
     """Put a speaker on a slot, to be invited. A declined or revoked
     invitation is opened again rather than duplicated."""
     if speaker.event_id != slot.event_id:
@@ -146,14 +144,14 @@ def assign(slot: Slot, speaker: Speaker, role: str) -> SlotSpeaker:
         raise Invalid({"role": f"“{role}” is not a role; use one of: "
                                f"{', '.join(r.value for r in SpeakerRole)}."}) from None
     invitation = db.session.scalar(
-        select(SlotSpeaker).where(SlotSpeaker.slot_id == slot.id, SlotSpeaker.speaker_id == speaker.id))
+        select(Invitation).where(Invitation.slot_id == slot.id, Invitation.speaker_id == speaker.id))
     if invitation is not None:
         states.require(invitation, "assign")
     else:
-        position = len(slot.speaker_links)
-        invitation = SlotSpeaker(slot=slot, speaker=speaker, position=position)
+        position = len(slot.invitations)
+        invitation = Invitation(slot=slot, speaker=speaker, position=position)
         db.session.add(invitation)
-    invitation.role, invitation.status = role_value, Status.INVITED
+    invitation.role, invitation.status = role_value, InvitationStatus.INVITED
     invitation.invited_at = invitation.answered_at = invitation.last_contacted_at = None
     invitation.reminders_sent, invitation.decline_reason = 0, ""
     _log(invitation, "assigned", role_value.value)
@@ -166,7 +164,7 @@ def send_invitation(speaker: Speaker) -> int:
 
     Returns how many slots the message lists (0: nothing to invite to).
     """
-    invitations = [i for i in speaker.slot_links if i.status in ACTIVE]
+    invitations = [i for i in speaker.invitations if i.status in ACTIVE]
     if not invitations:
         raise Conflict(f"{speaker.name} is not on any slot yet; assign a slot first.")
     token = tokens.new_link(speaker)
@@ -180,14 +178,14 @@ def send_invitation(speaker: Speaker) -> int:
     return len(invitations)
 
 
-def revoke(invitation: SlotSpeaker) -> None:
+def revoke(invitation: Invitation) -> None:
     """Take a speaker off a slot; a calendar entry they had is cancelled."""
     invitation.status = states.require(invitation, "revoke")
     invitation.proposed_start_utc = None
     _log(invitation, "revoked")
     _tell(invitation, f"The organisers have taken you off “{invitation.slot.title}”.")
     speaker = invitation.speaker
-    if not any(i.status in ACTIVE for i in speaker.slot_links):
+    if not any(i.status in ACTIVE for i in speaker.invitations):
         for link in speaker.links:
             if link.ended_at is None:
                 link.ended_at, link.end_reason = timezones.now_utc(), "revoked"
@@ -197,11 +195,11 @@ def revoke(invitation: SlotSpeaker) -> None:
 def note_event_cancelled(event: Event) -> None:
     """The board's history says why each open or confirmed invitation ended."""
     for invitation in db.session.scalars(
-            select(SlotSpeaker).join(Slot).where(Slot.event_id == event.id, SlotSpeaker.status.in_(ACTIVE))):
+            select(Invitation).join(Slot).where(Slot.event_id == event.id, Invitation.status.in_(ACTIVE))):
         _log(invitation, "event cancelled")
 
 
-def _tell(invitation: SlotSpeaker, why: str) -> None:
+def _tell(invitation: Invitation, why: str) -> None:
     """Mail the speaker's calendar entry for this slot if it changed, in words of the use case."""
     change = entries.update_part(invitation)
     if change is not None:
@@ -231,7 +229,7 @@ def by_token(token: str) -> Speaker:
 class SpeakerSlot:
     """One slot on the speaker's own page."""
 
-    invitation: SlotSpeaker
+    invitation: Invitation
     slot: Slot
     times: SlotTimes
     local_wall: datetime  # its start on the speaker's clock, where a proposal starts from
@@ -249,22 +247,22 @@ def speaker_page(speaker: Speaker) -> list[SpeakerSlot]:
             if invitation.answered_at else None,
             links=entries.part_links(invitation),
         )
-        for invitation in sorted(speaker.slot_links, key=lambda i: i.slot.start_utc)
-        if invitation.status is not Status.REVOKED
+        for invitation in sorted(speaker.invitations, key=lambda i: i.slot.start_utc)
+        if invitation.status is not InvitationStatus.REVOKED
     ]
 
 
-def _own(speaker: Speaker, invitation_id: int) -> SlotSpeaker:
+def _own(speaker: Speaker, invitation_id: int) -> Invitation:
     """An invitation of this speaker (hence of this link's event), or a 404."""
-    for invitation in speaker.slot_links:
-        if invitation.id == invitation_id and invitation.status is not Status.REVOKED:
+    for invitation in speaker.invitations:
+        if invitation.id == invitation_id and invitation.status is not InvitationStatus.REVOKED:
             return invitation
     raise NotFound("This link does not cover that slot. Please contact the organisers of the event.")
 
 
-def confirm(speaker: Speaker, invitation_id: int) -> SlotSpeaker:
+def confirm(speaker: Speaker, invitation_id: int) -> Invitation:
     invitation = _own(speaker, invitation_id)
-    if invitation.status is Status.CONFIRMED:  # a second press of the button: answered as the first
+    if invitation.status is InvitationStatus.CONFIRMED:  # a second press of the button: answered as the first
         return invitation
     target = states.require(invitation, "confirm")
     invitation.status, invitation.answered_at = target, timezones.now_utc()
@@ -275,7 +273,7 @@ def confirm(speaker: Speaker, invitation_id: int) -> SlotSpeaker:
     return invitation
 
 
-def decline(speaker: Speaker, invitation_id: int, reason: str = "") -> SlotSpeaker:
+def decline(speaker: Speaker, invitation_id: int, reason: str = "") -> Invitation:
     invitation = _own(speaker, invitation_id)
     target = states.require(invitation, "decline")
     check = Checker()
@@ -290,7 +288,7 @@ def decline(speaker: Speaker, invitation_id: int, reason: str = "") -> SlotSpeak
 
 
 def propose(speaker: Speaker, invitation_id: int, local_start: datetime | None, fold: int | None = None,
-            note: str = "") -> SlotSpeaker:
+            note: str = "") -> Invitation:
     """Another start, typed in the speaker's own zone; the slot keeps its length."""
     invitation = _own(speaker, invitation_id)
     target = states.require(invitation, "propose")
@@ -344,7 +342,7 @@ def update_talk(speaker: Speaker, invitation_id: int, title: str, abstract: str)
 
 # The organiser's side --------------------------------------------------------
 
-def accept_proposal(invitation: SlotSpeaker) -> Slot:
+def accept_proposal(invitation: Invitation) -> Slot:
     """Move the slot to the proposed start (same length) and confirm the speaker;
     every speaker whose calendar has the slot gets the new time."""
     target = states.require(invitation, "accept")
@@ -381,7 +379,7 @@ class SlotTimes:
     proposed_event: str | None = None
 
 
-def slot_times(invitation: SlotSpeaker) -> SlotTimes:
+def slot_times(invitation: Invitation) -> SlotTimes:
     slot, mine, theirs = invitation.slot, invitation.speaker.timezone, invitation.slot.event.timezone
     times = SlotTimes(
         local_start=timezones.format_datetime(slot.start_utc, mine),
@@ -400,7 +398,7 @@ def slot_times(invitation: SlotSpeaker) -> SlotTimes:
 class BoardRow:
     """One speaker on one slot, as the organiser's board and the API show it."""
 
-    invitation: SlotSpeaker
+    invitation: Invitation
     speaker: Speaker
     slot: Slot
     times: SlotTimes
@@ -422,10 +420,10 @@ def _engagements(event: Event) -> list[planning.Engagement]:
             select(event_organisers.c.organiser_id).where(event_organisers.c.event_id == event.id)))
     rows = db.session.execute(
         select(Speaker.email, Slot.id, Slot.start_utc, Slot.end_utc, Slot.title, Event.title)
-        .join(SlotSpeaker, SlotSpeaker.speaker_id == Speaker.id)
-        .join(Slot, SlotSpeaker.slot_id == Slot.id)
+        .join(Invitation, Invitation.speaker_id == Speaker.id)
+        .join(Slot, Invitation.slot_id == Slot.id)
         .join(Event, Slot.event_id == Event.id)
-        .where(Speaker.email.in_(emails), Event.id.in_(sibling_events), SlotSpeaker.status.in_(ACTIVE))
+        .where(Speaker.email.in_(emails), Event.id.in_(sibling_events), Invitation.status.in_(ACTIVE))
     )
     return [planning.Engagement(email, slot_id, start, end, f"{title} ({event_title})")
             for email, slot_id, start, end, title, event_title in rows]
@@ -435,15 +433,15 @@ def board(event: Event, now: datetime | None = None) -> list[BoardRow]:
     """Every speaker on every slot of the event, in agenda order."""
     now = now or timezones.now_utc()
     invitations = db.session.scalars(
-        select(SlotSpeaker).join(Slot).where(Slot.event_id == event.id)
-        .options(joinedload(SlotSpeaker.slot), joinedload(SlotSpeaker.speaker), selectinload(SlotSpeaker.log))
-        .order_by(Slot.start_utc, Slot.position, SlotSpeaker.position, SlotSpeaker.id)
+        select(Invitation).join(Slot).where(Slot.event_id == event.id)
+        .options(joinedload(Invitation.slot), joinedload(Invitation.speaker), selectinload(Invitation.log))
+        .order_by(Slot.start_utc, Slot.position, Invitation.position, Invitation.id)
     ).all()
     clashes = planning.double_bookings(_engagements(event))
     rows = []
     for invitation in invitations:
         waiting = None
-        if invitation.status is Status.INVITED and invitation.invited_at:
+        if invitation.status is InvitationStatus.INVITED and invitation.invited_at:
             waiting = (now - invitation.invited_at).days
         rows.append(BoardRow(
             invitation=invitation, speaker=invitation.speaker, slot=invitation.slot, times=slot_times(invitation),
@@ -481,12 +479,12 @@ def send_reminders(now: datetime | None = None) -> int:
     number of times."""
     now = now or timezones.now_utc()
     candidates = db.session.scalars(
-        select(SlotSpeaker).join(Slot).join(Event)
-        .where(SlotSpeaker.status == Status.INVITED, SlotSpeaker.invited_at.is_not(None),
-               SlotSpeaker.reminders_sent < Event.speaker_reminder_max, Slot.start_utc > now)
-        .options(joinedload(SlotSpeaker.speaker), joinedload(SlotSpeaker.slot))
+        select(Invitation).join(Slot).join(Event)
+        .where(Invitation.status == InvitationStatus.INVITED, Invitation.invited_at.is_not(None),
+               Invitation.reminders_sent < Event.speaker_reminder_max, Slot.start_utc > now)
+        .options(joinedload(Invitation.speaker), joinedload(Invitation.slot))
     ).all()
-    due: dict[int, list[SlotSpeaker]] = {}
+    due: dict[int, list[Invitation]] = {}
     for invitation in candidates:
         last = invitation.last_contacted_at or invitation.invited_at
         assert last is not None, "the query keeps invited speakers only"
@@ -515,14 +513,15 @@ def public_speakers(event: Event) -> list[PublicSpeaker]:
     released = {slot.id: slot for slot in public_agenda(event)}
     shown = public_statuses(event)
     invitations = db.session.scalars(
-        select(SlotSpeaker).join(Slot).where(Slot.event_id == event.id, SlotSpeaker.status.in_(shown))
-        .options(joinedload(SlotSpeaker.slot), joinedload(SlotSpeaker.speaker))
-        .order_by(Slot.start_utc, SlotSpeaker.position)
+        select(Invitation).join(Slot).where(Slot.event_id == event.id, Invitation.status.in_(shown))
+        .options(joinedload(Invitation.slot), joinedload(Invitation.speaker))
+        .order_by(Slot.start_utc, Invitation.position)
     ).all()
     people: dict[int, PublicSpeaker] = {}
     for invitation in invitations:
         if invitation.slot_id not in released:
             continue
         entry = people.setdefault(invitation.speaker_id, PublicSpeaker(invitation.speaker, []))
-        entry.slots.append((released[invitation.slot_id], invitation.role, invitation.status is Status.CONFIRMED))
+        entry.slots.append((released[invitation.slot_id], invitation.role,
+                            invitation.status is InvitationStatus.CONFIRMED))
     return sorted(people.values(), key=lambda p: p.speaker.name.lower())

@@ -13,7 +13,7 @@ from typing import Any
 from forum import timezones
 from forum.models.event import EVENT_TRANSITIONS, EventStatus
 from forum.models.registration import REGISTRATION_TRANSITIONS, RegistrationStatus
-from forum.models.speaker import SPEAKER_TRANSITIONS, SpeakerStatus
+from forum.models.speaker import INVITATION_TRANSITIONS, InvitationStatus
 from forum.services.errors import Conflict
 
 
@@ -53,7 +53,7 @@ MACHINES: dict[type[Enum], Machine] = {
         "confirm_address": lambda r: ("This registration is cancelled (a held seat goes back when its address is "
                                       "not confirmed in time); register again on the event page to come after all."),
     }),
-    SpeakerStatus: Machine("an invitation", SPEAKER_TRANSITIONS, {
+    InvitationStatus: Machine("an invitation", INVITATION_TRANSITIONS, {
         "confirm": _already,
         "decline": _already,
         "propose": _already,
@@ -69,7 +69,7 @@ def _machine(obj) -> Machine:
 
 
 def allowed_actions(obj) -> tuple[str, ...]:
-    """What `obj` (an event, registration or slot speaker) may do now, in its table's order."""
+    """What `obj` (an event, registration or invitation) may do now, in its table's order."""
     return tuple(_machine(obj).table[obj.status])
 
 

@@ -5,7 +5,7 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from forum import timezones
-from forum.models import EventStatus, RegistrationStatus, SpeakerStatus
+from forum.models import EventStatus, InvitationStatus, RegistrationStatus
 from forum.services import states
 from forum.services.accounts import MAX_ID
 
@@ -35,5 +35,5 @@ def init_app(app: Flask) -> None:
         lambda zone, at=None: timezones.format_offset(timezones.utc_offset(zone, at)), "utc_offset"
     )
     app.add_template_global(states.allowed_actions, "allowed_actions")
-    for status in (EventStatus, RegistrationStatus, SpeakerStatus):
+    for status in (EventStatus, RegistrationStatus, InvitationStatus):
         app.add_template_global(status, status.__name__)

@@ -82,7 +82,7 @@ def _rich_event(client, co_organiser) -> dict:
     speaker = next(s for s in event.speakers if s.name == demo.STILL_INVITED)
     speakers.update_profile(speaker, speakers.as_input(speaker), photo=_photo())
     speakers.send_invitation(speaker)
-    speakers.confirm(speaker, speaker.slot_links[0].id)
+    speakers.confirm(speaker, speaker.invitations[0].id)
     opening = event.slots[0]
     data = agenda.as_input(opening)
     data.title = "Opening, with the mayor"
@@ -269,3 +269,23 @@ def test_outbox_rows_exported_are_the_unsent_ones(app, client, organiser, smtp_s
     document = backups.export_event(db.session.scalar(select(Event).where(Event.slug == SLUG)))
     assert [(row["recipient"], row["status"]) for row in document["tables"]["outbox_messages"]] == [
         ("late@example.org", "waiting")]
+
+
+def test_an_export_written_before_the_renames_restores(app, client, organiser, empty, tmp_path):
+    """Until migration 0015_names an export called the invitations' tables
+    and the columns that point at them by other names: such a file restores
+    as one written today."""
+    old = {"invitations": "slot_speakers", "invitation_log": "speaker_log", "invitation_id": "slot_speaker_id"}  # 0015_names
+    _rich_event(client, organiser)
+    document = _export(app, tmp_path)
+    assert document["tables"]["invitation_log"] and any(r["invitation_id"] for r in document["tables"]["held_entries"])
+    written_before = {**document, "tables": {
+        old.get(name, name): [{old.get(column, column): value for column, value in row.items()} for row in rows]
+        for name, rows in document["tables"].items()}}
+    path = tmp_path / "before.json"
+    path.write_text(json.dumps(written_before), encoding="utf-8")
+    restored = _flask(empty, "import", str(path))
+    assert restored.exit_code == 0, restored.output
+    assert _normalised(_export(empty, tmp_path)) == _normalised(document)
+    both = {**written_before, "tables": {**written_before["tables"], "invitations": document["tables"]["invitations"]}}
+    _refused(empty, tmp_path, json.dumps(both), "names a table twice")

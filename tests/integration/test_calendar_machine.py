@@ -11,7 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from forum import mail, timezones
 from forum.extensions import db
-from forum.models import Registration, RegistrationStatus, SlotSpeaker, SpeakerStatus
+from forum.models import Invitation, InvitationStatus, Registration, RegistrationStatus
 from forum.services import accounts, agenda, events, registrations, releases, speakers
 from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict, Invalid, NotFound
@@ -62,8 +62,8 @@ def test_random_changes_keep_every_calendar_in_line(app, client, smtp_server):
             except REFUSED:
                 db.session.rollback()
 
-        def _part(self, index: int) -> SlotSpeaker | None:
-            parts = SlotSpeaker.query.order_by(SlotSpeaker.id).all()
+        def _part(self, index: int) -> Invitation | None:
+            parts = Invitation.query.order_by(Invitation.id).all()
             return parts[index % len(parts)] if parts else None
 
         def _slot(self, index: int):
@@ -97,7 +97,7 @@ def test_random_changes_keep_every_calendar_in_line(app, client, smtp_server):
         @rule(part=st.integers(0, 9), answer=st.sampled_from(["confirm", "decline", "propose"]))
         def speaker_answers(self, part, answer):
             invitation = self._part(part)
-            if invitation is None or invitation.status is SpeakerStatus.REVOKED:
+            if invitation is None or invitation.status is InvitationStatus.REVOKED:
                 return
             speaker = invitation.speaker
             if answer == "confirm":

@@ -12,7 +12,7 @@ import icalendar
 from werkzeug.http import http_date
 
 from forum import mail, timezones
-from forum.models import HeldEntry, OutboxMessage, OutboxStatus, Registration, SlotSpeaker
+from forum.models import HeldEntry, Invitation, OutboxMessage, OutboxStatus, Registration
 from forum.services import agenda, events, registrations, releases, speakers
 from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict
@@ -79,15 +79,15 @@ def test_the_rule_holds_through_a_long_flow(client, organiser, smtp_server):
         speakers.assign(slot, person, "speaker")
         speakers.send_invitation(person)  # once per slot: every link keeps working
     sita_token = _speaker_token(smtp_server, KATHMANDU["email"])
-    keynote_part, panel_part = (SlotSpeaker.query.filter_by(slot_id=s.id, speaker_id=sita.id).one()
+    keynote_part, panel_part = (Invitation.query.filter_by(slot_id=s.id, speaker_id=sita.id).one()
                                 for s in (keynote, panel))
     assert client.post(f"/speakers/{sita_token}/slots/{keynote_part.id}/confirm").status_code == 302
     wanted = timezones.local_naive(timezones.localize(future_wall(17), "Asia/Taipei"), "Asia/Kathmandu")
     assert client.post(f"/speakers/{sita_token}/slots/{panel_part.id}/propose",
                        data={f"p{panel_part.id}-start": wanted.strftime("%Y-%m-%dT%H:%M")}).status_code == 302
-    speakers.confirm(wim, wim.slot_links[0].id)
-    speakers.confirm(kylie, kylie.slot_links[0].id)
-    speakers.decline(kylie, kylie.slot_links[0].id, "A council meeting after all")
+    speakers.confirm(wim, wim.invitations[0].id)
+    speakers.confirm(kylie, kylie.invitations[0].id)
+    speakers.decline(kylie, kylie.invitations[0].id, "A council meeting after all")
     assert check() == 5
 
     speakers.accept_proposal(panel_part)
@@ -127,7 +127,7 @@ def test_a_cancelled_event_is_cancelled_in_the_speakers_feed_too(client, organis
     speakers.assign(talk, sita, "speaker")
     speakers.send_invitation(sita)
     token = _speaker_token(smtp_server, KATHMANDU["email"])
-    speakers.confirm(sita, sita.slot_links[0].id)
+    speakers.confirm(sita, sita.invitations[0].id)
     events.change_status(event, "cancel")
     mail.deliver_due()
     cancel = _calendar_messages(smtp_server, KATHMANDU["email"])[-1]
@@ -135,7 +135,7 @@ def test_a_cancelled_event_is_cancelled_in_the_speakers_feed_too(client, organis
     (entry,) = icalendar.Calendar.from_ical(client.get(f"/speakers/{token}/calendar.ics").data).walk("VEVENT")
     assert str(entry["STATUS"]) == "CANCELLED" and int(entry["SEQUENCE"]) == cancel.entry.sequence
     assert JOIN not in entry.to_ical().decode()
-    assert [e.action for e in sita.slot_links[0].log][-1] == "event cancelled"  # the board's history says why
+    assert [e.action for e in sita.invitations[0].log][-1] == "event cancelled"  # the board's history says why
 
 
 def test_a_new_join_link_reaches_confirmed_speakers(client, organiser, smtp_server):
@@ -145,7 +145,7 @@ def test_a_new_join_link_reaches_confirmed_speakers(client, organiser, smtp_serv
     sita = speakers.add_speaker(event, SpeakerInput(**KATHMANDU))
     speakers.assign(talk, sita, "speaker")
     speakers.send_invitation(sita)
-    speakers.confirm(sita, sita.slot_links[0].id)
+    speakers.confirm(sita, sita.invitations[0].id)
     mail.deliver_due()
     smtp_server.received.clear()
     data = events.as_input(event)
@@ -185,11 +185,11 @@ def test_accepting_a_proposal_on_a_published_event_is_one_message(client, organi
     for person in (sita, wim):
         speakers.assign(panel, person, "panelist")
         speakers.send_invitation(person)
-    speakers.confirm(wim, wim.slot_links[0].id)
+    speakers.confirm(wim, wim.invitations[0].id)
     mail.deliver_due()
     start = timezones.localize(future_wall(17), "Asia/Taipei")
-    speakers.propose(sita, sita.slot_links[0].id, timezones.local_naive(start, "Asia/Kathmandu"))
-    speakers.accept_proposal(sita.slot_links[0])
+    speakers.propose(sita, sita.invitations[0].id, timezones.local_naive(start, "Asia/Kathmandu"))
+    speakers.accept_proposal(sita.invitations[0])
     release = releases.publish_changes(event, organiser)
     mail.deliver_due()
     moved = [r for r in _calendar_messages(smtp_server, UTRECHT["email"])]
@@ -243,7 +243,7 @@ def test_an_accepted_proposal_stays_within_the_events_hours(client, organiser, s
     speakers.assign(panel, sita, "speaker")
     speakers.send_invitation(sita)
     token = _speaker_token(smtp_server, KATHMANDU["email"])
-    part = sita.slot_links[0]
+    part = sita.invitations[0]
     early = timezones.local_naive(timezones.localize(future_wall(8) + timedelta(minutes=30), "Asia/Taipei"),
                                   "Asia/Kathmandu")
     refused = client.post(f"/speakers/{token}/slots/{part.id}/propose",

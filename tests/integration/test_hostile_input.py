@@ -597,7 +597,7 @@ def _assignment(url: str, ids: bool):
         event = _event(organiser)
         speaker = speakers.add_speaker(event, SpeakerInput(name="Wim", email="wim@example.org", timezone="UTC"))
         slot = event.slots[0]
-        return Target(url.format(slug=event.slug, id=slot.id), lambda: {"assigned": len(speaker.slot_links)},
+        return Target(url.format(slug=event.slug, id=slot.id), lambda: {"assigned": len(speaker.invitations)},
                       extra={"speaker_id": str(speaker.id), "slot_id": str(slot.id)} if ids else
                       {"speaker_id": speaker.id})
     return target

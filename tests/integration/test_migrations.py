@@ -24,7 +24,7 @@ def test_upgrade_matches_models_and_downgrade_empties(empty_database):
     with app.app_context():
         upgrade()
         tables = set(inspect(db.engine).get_table_names())
-        assert {"events", "slots", "speakers", "slot_speakers", "organisers", "api_tokens", "event_organisers",
+        assert {"events", "slots", "speakers", "invitations", "organisers", "api_tokens", "event_organisers",
                 "outbox_messages", "registrations"} <= tables
         with db.engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
@@ -149,6 +149,78 @@ def test_calendars_already_sent_are_carried_into_held_entries(empty_database):
             assert conn.execute(text("SELECT in_calendar, sequence FROM slot_speakers")).one() == (True, 4)
             for table in ("speaker_links", "registrations", "slot_speakers", "speakers", "slots", "releases",
                           "pending_cancellations", "events"):
+                conn.execute(text(f"DELETE FROM {table}"))
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_invitations_keep_their_rows_through_the_renames(empty_database):
+    """0015_names renames slot_speakers and speaker_log, and the columns that
+    point at them, with every constraint and index: the rows and the links
+    between them stay, up and down."""
+    import re
+
+    from alembic.script import ScriptDirectory
+    from flask_migrate import upgrade as migrate_to
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        before = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config()).get_revision(
+            "0015_names").down_revision
+        migrate_to(revision=before)
+        with db.engine.begin() as conn:
+            for statement in (
+                ("INSERT INTO events (uid, slug, title, description, timezone, start_utc, end_utc, venue, "
+                "livestream_url, join_url, status, sequence, created_at, updated_at, approval_required) VALUES "
+                "('e1', 'old', 'Old forum', '', 'UTC', '2030-01-01 08:00:00', '2030-01-01 10:00:00', '', '', '', "
+                "'published', 0, '2029-01-01 00:00:00', '2029-01-01 00:00:00', false)"),
+                ("INSERT INTO slots (uid, event_id, title, kind, start_utc, end_utc, track, description, "
+                "speakers_text, position, sequence) VALUES ('s1', 1, 'Talk', 'talk', '2030-01-01 08:00:00', "
+                "'2030-01-01 08:30:00', '', '', '', 0, 0)"),
+                ("INSERT INTO speakers (event_id, name, email, organisation, role_title, city, timezone, bio) "
+                "VALUES (1, 'Sita', 'sita@example.org', '', '', '', 'Asia/Kathmandu', ''), "
+                "(1, 'Wim', 'wim@example.org', '', '', '', 'Australia/Darwin', '')"),
+                ("INSERT INTO slot_speakers (id, slot_id, speaker_id, role, status, position, uid, decline_reason, "
+                "proposal_note, reminders_sent) VALUES (7, 1, 1, 'speaker', 'confirmed', 0, 'p1', '', '', 0)"),
+                ("INSERT INTO speaker_log (slot_speaker_id, action, detail, at) VALUES "
+                "(7, 'confirmed', '', '2029-01-02 00:00:00')"),
+                ("INSERT INTO held_entries (uid, kind, event_id, slot_speaker_id, email, name, sequence, cancelled, "
+                "summary, start_utc, end_utc, location, join_url, role, zone, sent_at) VALUES ('p1', 'part', 1, 7, "
+                "'sita@example.org', 'Sita', 2, false, 'Talk', '2030-01-01 08:00:00', '2030-01-01 08:30:00', '', "
+                "'', 'speaker', 'UTC', '2029-01-02 00:00:00')"),
+            ):
+                conn.execute(text(statement))
+        migrate_to()
+        with db.engine.begin() as conn:
+            assert conn.execute(text("SELECT id, uid, status FROM invitations")).all() == [(7, "p1", "confirmed")]
+            assert conn.execute(text("SELECT invitation_id, action FROM invitation_log")).all() == [(7, "confirmed")]
+            assert conn.execute(text("SELECT invitation_id, sequence FROM held_entries")).all() == [(7, 2)]
+            conn.execute(text("INSERT INTO invitations (slot_id, speaker_id, role, status, position, uid, "
+                              "decline_reason, proposal_note, reminders_sent) VALUES (1, 2, 'host', 'invited', 1, "
+                              "'p2', '', '', 0)"))  # the renamed sequence still gives ids
+        schema = inspect(db.engine)
+        names = {table: {c["name"] for c in [*schema.get_indexes(table), *schema.get_unique_constraints(table),
+                                             *schema.get_foreign_keys(table), *schema.get_check_constraints(table),
+                                             schema.get_pk_constraint(table)]}
+                 for table in ("invitations", "invitation_log", "held_entries")}
+        assert not [n for found in names.values() for n in found if re.search(r"slot_speakers|slot_speaker_id|speaker_log", n)]
+        assert {"pk_invitations", "uq_invitations_slot_speaker", "ix_invitations_slot_id",
+                "ck_invitations_invitation_status"} <= names["invitations"]
+        assert {"fk_invitation_log_invitation_id_invitations", "ix_invitation_log_invitation_id"} <= names[
+            "invitation_log"]
+        assert {"fk_held_entries_invitation_id_invitations", "ck_held_entries_parts_held_by_speakers"} <= names[
+            "held_entries"]
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:  # the CHECK follows its column
+            conn.execute(text("UPDATE held_entries SET kind = 'seat'"))
+        db.engine.dispose()
+        downgrade(revision=before)
+        with db.engine.begin() as conn:
+            assert conn.execute(text("SELECT id FROM slot_speakers WHERE uid = 'p1'")).scalar() == 7
+            assert conn.execute(text("SELECT slot_speaker_id FROM speaker_log")).all() == [(7,)]
+            assert conn.execute(text("SELECT slot_speaker_id FROM held_entries")).all() == [(7,)]
+            for table in ("held_entries", "speaker_log", "slot_speakers", "speakers", "slots", "events"):
                 conn.execute(text(f"DELETE FROM {table}"))
         downgrade(revision="base")
         db.engine.dispose()

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from forum.extensions import db
-from forum.models import Slot, SlotKind, SpeakerStatus
+from forum.models import InvitationStatus, Slot, SlotKind
 from forum.services import demo, events
 from tests.support.factories import event_with_slots, make_event
 
@@ -127,8 +127,8 @@ def test_join_url_never_public(client, organiser):
 
 def test_unconfirmed_speakers_are_not_public(client, organiser):
     event = event_with_slots(organiser, 1, "tbc")
-    link = event.slots[0].speaker_links[0]
-    link.status = SpeakerStatus.INVITED
+    invitation = event.slots[0].invitations[0]
+    invitation.status = InvitationStatus.INVITED
     db.session.commit()
     assert "Speaker 0" not in client.get("/events/tbc/").get_data(as_text=True)
     assert client.get("/api/v1/events/tbc").get_json()["slots"][0]["speakers"] == []

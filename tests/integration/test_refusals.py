@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from forum.models import Event, EventStatus, Registration, SlotSpeaker, SpeakerStatus
+from forum.models import Event, EventStatus, Invitation, InvitationStatus, Registration
 from forum.services import agenda, events, registrations, speakers
 from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict, Invalid, NotFound, ServiceError
@@ -80,8 +80,8 @@ def test_an_expired_registration_form_registers_nobody(app, client, open_event):
 
 def test_an_expired_speaker_button_confirms_nothing(app, client, speaker_token):
     _expired(app, client, f"/speakers/{speaker_token}/", f"/speakers/{speaker_token}/slots/"
-             f"{SlotSpeaker.query.one().id}/confirm")
-    assert SlotSpeaker.query.one().status is SpeakerStatus.INVITED
+             f"{Invitation.query.one().id}/confirm")
+    assert Invitation.query.one().status is InvitationStatus.INVITED
 
 
 def test_an_expired_organiser_button_changes_no_status(app, logged_in, organiser):
@@ -110,17 +110,17 @@ def test_a_locked_speaker_profile_is_a_409_that_says_why(client, open_event, spe
     refused = client.post(f"/speakers/{speaker_token}/profile", data={"name": "Wim", "timezone": "Europe/Amsterdam"})
     assert refused.status_code == 409
     assert "The organisers have locked speakers' details" in _text(refused)
-    assert SlotSpeaker.query.one().speaker.name == "Wim de Vries"
+    assert Invitation.query.one().speaker.name == "Wim de Vries"
 
 
 def test_assigning_a_speaker_twice_keeps_the_choice_and_says_why(logged_in, open_event, speaker_token):
-    invitation = SlotSpeaker.query.one()
+    invitation = Invitation.query.one()
     form = {"speaker_id": invitation.speaker_id, "slot_id": invitation.slot_id, "role": "moderator"}
     refused = logged_in.post("/organiser/events/open/speakers/assign", data=form)
     assert refused.status_code == 409
     assert "Wim de Vries is already on “Opening” (invited)." in _text(refused)
     assert '<option selected value="moderator">' in _text(refused)  # the choice as made
-    assert SlotSpeaker.query.count() == 1
+    assert Invitation.query.count() == 1
 
 
 def test_a_refused_status_change_is_flashed_on_the_builder(logged_in, open_event):
@@ -131,13 +131,13 @@ def test_a_refused_status_change_is_flashed_on_the_builder(logged_in, open_event
 # Input at fault: beside its field, as typed; a button flashes it --------------------------
 
 def test_a_speakers_too_long_reason_comes_back_as_typed(client, speaker_token):
-    invitation = SlotSpeaker.query.one()
+    invitation = Invitation.query.one()
     reason = "No. " * 300
     refused = client.post(f"/speakers/{speaker_token}/slots/{invitation.id}/decline",
                           data={f"d{invitation.id}-reason": reason})
     assert refused.status_code == 422
     assert reason.strip() in _text(refused) and 'aria-invalid="true"' in _text(refused)
-    assert SlotSpeaker.query.one().status is SpeakerStatus.INVITED
+    assert Invitation.query.one().status is InvitationStatus.INVITED
 
 
 def test_a_refused_button_flashes_the_fields_message(logged_in, open_event):
@@ -173,4 +173,4 @@ def test_a_slot_gone_since_the_board_was_shown_is_named_above_the_form(logged_in
                              data={"speaker_id": speaker.id, "slot_id": 0, "role": "speaker"})
     assert refused.status_code == 404
     assert '<p class="error" role="alert">No such slot in this event.</p>' in _text(refused)
-    assert SlotSpeaker.query.count() == 0
+    assert Invitation.query.count() == 0

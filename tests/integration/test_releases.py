@@ -111,7 +111,7 @@ def test_many_changes_are_one_message_per_attendee_and_one_per_slot_per_speaker(
 
 def test_removing_a_slot_cancels_its_speakers_entry(client, forum, smtp_server):
     second = _slot(forum, "Panel")
-    uid = second.speaker_links[0].uid
+    uid = second.invitations[0].uid
     agenda.delete_slot(second)
     releases.publish_changes(forum, None)
     messages = {m["To"]: m for m in _sent(smtp_server)}
@@ -192,7 +192,7 @@ def test_demo_walkthrough_move_publish_and_the_eml(app, client, tmp_path):
     (_, copy) = demo.load_demo(upcoming=True)
     login(client, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)
     panel = _slot(copy, "Policy and Demands")
-    confirmed = sorted(p.speaker.email for p in panel.speaker_links if p.status.value == "confirmed")
+    confirmed = sorted(p.speaker.email for p in panel.invitations if p.status.value == "confirmed")
     form = {**{k: v for k, v in vars(agenda.as_input(panel)).items() if v is not None}}
     form.update(start=(form["start"] + timedelta(minutes=10)).isoformat(),
                 end=(form["end"] + timedelta(minutes=10)).isoformat(), kind=form["kind"])

@@ -12,7 +12,7 @@ import icalendar
 import pytest
 
 from forum import mail, timezones
-from forum.models import Slot, SlotSpeaker, SpeakerLogEntry
+from forum.models import Invitation, InvitationLogEntry, Slot
 from forum.services import agenda, events, releases, speakers, tokens
 from forum.services.agenda import SlotInput
 from forum.services.speakers import SpeakerInput
@@ -87,15 +87,15 @@ def test_open_confirm_and_the_board_changes(client, forum, smtp_server):
     darwin = _oracle(16, "Australia/Darwin")
     assert page.status_code == 200 and f"{darwin:%H:%M}" in html and darwin.strftime("%H:%M") == "17:30"
     assert page.headers["Referrer-Policy"] == "no-referrer"
-    assert SlotSpeaker.query.one().status.value == "invited"  # opening the link answers nothing
+    assert Invitation.query.one().status.value == "invited"  # opening the link answers nothing
 
     login(client)
     board = client.get("/organiser/events/forum/speakers").get_data(as_text=True)
     assert "no answer for 0 day(s)" in board and "17:30" in board
 
-    invitation = SlotSpeaker.query.one()
+    invitation = Invitation.query.one()
     assert client.post(f"/speakers/{token}/slots/{invitation.id}/confirm").status_code == 302
-    assert SlotSpeaker.query.one().status.value == "confirmed"
+    assert Invitation.query.one().status.value == "confirmed"
     (message,) = _delivered(smtp_server)
     part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
     assert part.get_param("method") == "REQUEST"
@@ -115,7 +115,7 @@ def test_decline_after_confirming_cancels_the_calendar_entry(client, forum, smtp
     talk = _slot(forum, "Smart tech talk", 16)
     _invite(forum, UTRECHT, talk)
     token = _link(_delivered(smtp_server)[0])
-    invitation = SlotSpeaker.query.one()
+    invitation = Invitation.query.one()
     client.post(f"/speakers/{token}/slots/{invitation.id}/confirm")
     _delivered(smtp_server)
     response = client.post(f"/speakers/{token}/slots/{invitation.id}/decline", data={f"d{invitation.id}-reason": "Ill"})
@@ -125,9 +125,9 @@ def test_decline_after_confirming_cancels_the_calendar_entry(client, forum, smtp
     assert part.get_param("method") == "CANCEL"
     (vevent,) = icalendar.Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")
     assert int(vevent["SEQUENCE"]) == 1 and str(vevent["STATUS"]) == "CANCELLED"
-    row = SlotSpeaker.query.one()
+    row = Invitation.query.one()
     assert (row.status.value, row.decline_reason) == ("declined", "Ill")
-    assert [e.action for e in SpeakerLogEntry.query.order_by(SpeakerLogEntry.id)] == [
+    assert [e.action for e in InvitationLogEntry.query.order_by(InvitationLogEntry.id)] == [
         "assigned", "invited", "confirmed", "declined"]
 
 
@@ -135,7 +135,7 @@ def test_propose_another_time_then_the_organiser_accepts(client, forum, smtp_ser
     talk = _slot(forum, "Smart tech talk", 16)
     _invite(forum, DARWIN, talk)
     token = _link(_delivered(smtp_server)[0])
-    invitation = SlotSpeaker.query.one()
+    invitation = Invitation.query.one()
     url = f"/speakers/{token}/slots/{invitation.id}/propose"
     prefix = f"p{invitation.id}-"
     wanted = _oracle(17, "Australia/Darwin").replace(tzinfo=None)  # 17:00 Taipei, typed in Darwin time
@@ -147,7 +147,7 @@ def test_propose_another_time_then_the_organiser_accepts(client, forum, smtp_ser
 
     assert client.post(url, data={prefix + "start": wanted.strftime("%Y-%m-%dT%H:%M"),
                                   prefix + "note": "After my council meeting"}).status_code == 302
-    row = SlotSpeaker.query.one()
+    row = Invitation.query.one()
     assert row.status.value == "proposed"
     assert row.proposed_start_utc == future_wall(17).replace(tzinfo=ZoneInfo("Asia/Taipei")).astimezone(timezones.UTC)
 
@@ -159,7 +159,7 @@ def test_propose_another_time_then_the_organiser_accepts(client, forum, smtp_ser
     slot = Slot.query.one()
     assert slot.start_utc == proposed
     assert slot.end_utc - slot.start_utc == timedelta(hours=1) and slot.sequence == 1
-    assert SlotSpeaker.query.one().status.value == "confirmed"
+    assert Invitation.query.one().status.value == "confirmed"
     (message,) = _delivered(smtp_server)  # the first entry they hold, at the time they asked for
     assert message["Subject"].startswith("Confirmed:")
     assert "accepted the time you proposed" in message.get_body(("plain",)).get_content()
@@ -181,7 +181,7 @@ def test_reminders_follow_the_organisers_days_and_limit(app, forum, smtp_server,
     assert speakers.send_reminders(now + timedelta(days=20)) == 0  # at most 2
     messages = _delivered(smtp_server)
     assert [m["Subject"] for m in messages] == ["Reminder: your invitation to speak at Smart City Forum"] * 2
-    assert SlotSpeaker.query.one().reminders_sent == 2
+    assert Invitation.query.one().reminders_sent == 2
     assert app.test_client().get(f"/speakers/{first_link}/").status_code == 200  # every link received works
     assert app.test_client().get(f"/speakers/{_link(messages[-1])}/").status_code == 200
 
@@ -202,7 +202,7 @@ def test_double_booking_across_events_of_the_same_organisers(client, organiser, 
     assert "Also on Mayors&#39; summit panel (Smart City Forum) at that time" in board
     builder = client.get("/organiser/events/forum/").get_data(as_text=True)
     assert "is also on Mayors&#39; summit panel" in builder
-    declined = SlotSpeaker.query.join(Slot).filter(Slot.event_id == other.id).one()
+    declined = Invitation.query.join(Slot).filter(Slot.event_id == other.id).one()
     speakers.decline(declined.speaker, declined.id, "")
     assert "Also on" not in client.get("/organiser/events/forum/speakers").get_data(as_text=True)
 
@@ -215,14 +215,14 @@ def test_bad_links_are_friendly_and_never_cross_events(client, organiser, forum,
     token = _link(_delivered(smtp_server)[0])
     other = open_event_for(organiser, slug="summit")
     foreign = _invite(other, DARWIN, _slot(other, "Other", 16))
-    foreign_invitation = foreign.slot_links[0]
+    foreign_invitation = foreign.invitations[0]
     response = client.post(f"/speakers/{token}/slots/{foreign_invitation.id}/confirm")
     assert response.status_code == 404 and foreign_invitation.status.value == "invited"
 
     speakers.send_invitation(speaker)  # a newer e-mail does not end the older link
     assert client.get(f"/speakers/{token}/").status_code == 200
     new_token = _link([m for m in _delivered(smtp_server) if m["To"] == UTRECHT["email"]][-1])
-    speakers.revoke(speaker.slot_links[0])
+    speakers.revoke(speaker.invitations[0])
     for link in (token, new_token):  # the organisers' withdrawal ends every link
         revoked = client.get(f"/speakers/{link}/")
         assert revoked.status_code == 404 and "withdrew the invitation" in revoked.get_data(as_text=True)
@@ -268,7 +268,7 @@ def test_public_pages_show_confirmed_speakers_only(client, forum, smtp_server):
     talk = _slot(forum, "Smart tech talk", 16)
     _invite(forum, UTRECHT, talk)
     _invite(forum, DARWIN, talk, role="panelist")
-    darwin = SlotSpeaker.query.filter(SlotSpeaker.speaker.has(email=DARWIN["email"])).one()
+    darwin = Invitation.query.filter(Invitation.speaker.has(email=DARWIN["email"])).one()
     speakers.confirm(darwin.speaker, darwin.id)
     releases.publish_changes(forum, None)
     page = client.get("/events/forum/").get_data(as_text=True)
@@ -372,7 +372,7 @@ def test_photo_is_resized_reencoded_and_bad_files_refused(client, forum, smtp_se
     # The public sees it only once the speaker is confirmed on a released slot.
     releases.publish_changes(forum, None)
     assert client.get(f"/events/forum/speakers/{speaker.id}/photo.jpg").status_code == 404
-    invitation = speaker.slot_links[0]
+    invitation = speaker.invitations[0]
     speakers.confirm(speaker, invitation.id)
     assert client.get(f"/events/forum/speakers/{speaker.id}/photo.jpg").data == served.data
     client.post(f"/speakers/{token}/profile", data={**form, "remove_photo": "y"})
@@ -397,13 +397,13 @@ def test_organiser_edits_a_speaker_and_sees_the_history(logged_in, forum, smtp_s
 
 def test_another_organiser_sees_no_speaker(client, forum, other_organiser, smtp_server):
     speaker = _invite(forum, UTRECHT, _slot(forum, "Smart tech talk", 16))
-    invitation = speaker.slot_links[0]
+    invitation = speaker.invitations[0]
     login(client, "bob@example.org", "battery staple")
     assert client.get("/organiser/events/forum/speakers").status_code == 404
     assert client.get(f"/organiser/events/forum/speakers/{speaker.id}/edit").status_code == 404
     assert client.post(f"/organiser/events/forum/invitations/{invitation.id}/revoke").status_code == 404
     assert client.post(f"/organiser/events/forum/speakers/{speaker.id}/send").status_code == 404
-    assert SlotSpeaker.query.one().status.value == "invited"
+    assert Invitation.query.one().status.value == "invited"
 
 
 def test_a_proposal_at_a_time_that_does_not_exist_is_refused(client, organiser, smtp_server):
@@ -419,9 +419,9 @@ def test_a_proposal_at_a_time_that_does_not_exist_is_refused(client, organiser, 
                                             end=start + timedelta(hours=5), timezone="Europe/Amsterdam"))
     speaker = _invite(event, UTRECHT, slot)
     token = _link(_delivered(smtp_server)[0])
-    invitation = speaker.slot_links[0]
+    invitation = speaker.invitations[0]
     response = client.post(f"/speakers/{token}/slots/{invitation.id}/propose",
                            data={f"p{invitation.id}-start": f"{sunday.isoformat()}T02:30"})
     assert response.status_code == 422
     assert f"02:30 on {sunday.isoformat()} does not exist in Europe/Amsterdam" in response.get_data(as_text=True)
-    assert SlotSpeaker.query.one().status.value == "invited"
+    assert Invitation.query.one().status.value == "invited"

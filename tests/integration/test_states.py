@@ -12,10 +12,10 @@ from forum import timezones
 from forum.extensions import db
 from forum.models import (
     EventStatus,
+    InvitationLogEntry,
+    InvitationStatus,
     OutboxMessage,
     RegistrationStatus,
-    SpeakerLogEntry,
-    SpeakerStatus,
 )
 from forum.models.speaker import ACTIVE
 from forum.services import agenda, events, registrations, speakers, states
@@ -36,7 +36,7 @@ def _world(obj) -> tuple:
     """The object's row and what a use case would have queued or logged."""
     db.session.expire_all()
     row = {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
-    return row, OutboxMessage.query.count(), SpeakerLogEntry.query.count()
+    return row, OutboxMessage.query.count(), InvitationLogEntry.query.count()
 
 
 def _walk(state, make, perform, refusal=lambda state, action: Conflict):
@@ -66,7 +66,7 @@ def _walk(state, make, perform, refusal=lambda state, action: Conflict):
 
 # The tables themselves -------------------------------------------------------
 
-@pytest.mark.parametrize("status", [EventStatus, RegistrationStatus, SpeakerStatus])
+@pytest.mark.parametrize("status", [EventStatus, RegistrationStatus, InvitationStatus])
 def test_every_state_has_a_row_and_every_action_its_words(status):
     machine = states.MACHINES[status]
     assert set(machine.table) == set(status)
@@ -77,7 +77,7 @@ def test_every_state_has_a_row_and_every_action_its_words(status):
 
 
 def test_active_speakers_are_those_the_organisers_can_revoke():
-    assert set(ACTIVE) == {s for s, moves in states.MACHINES[SpeakerStatus].table.items() if "revoke" in moves}
+    assert set(ACTIVE) == {s for s, moves in states.MACHINES[InvitationStatus].table.items() if "revoke" in moves}
 
 
 def test_an_unknown_action_is_refused(organiser):
@@ -131,7 +131,7 @@ def test_registration_states(organiser, state):
 
 # Speakers on slots -------------------------------------------------------------
 
-@pytest.mark.parametrize("state", list(SpeakerStatus))
+@pytest.mark.parametrize("state", list(InvitationStatus))
 def test_speaker_states(organiser, state):
     def proposed_start(invitation):
         return timezones.local_naive(invitation.slot.start_utc + timedelta(hours=1), invitation.speaker.timezone)
@@ -158,16 +158,16 @@ def test_speaker_states(organiser, state):
         speaker = speakers.add_speaker(event, SpeakerInput(name="Wim", email="wim@example.org",
                                                            timezone="Europe/Amsterdam"))
         invitation = speakers.assign(slot, speaker, "speaker")
-        moves = {SpeakerStatus.CONFIRMED: "confirm", SpeakerStatus.DECLINED: "decline",
-                 SpeakerStatus.PROPOSED: "propose", SpeakerStatus.REVOKED: "revoke"}
+        moves = {InvitationStatus.CONFIRMED: "confirm", InvitationStatus.DECLINED: "decline",
+                 InvitationStatus.PROPOSED: "propose", InvitationStatus.REVOKED: "revoke"}
         if state in moves:
             perform(invitation, moves[state])
         return invitation
 
     def refusal(state, action):
-        if state is SpeakerStatus.REVOKED and action in SPEAKER_ANSWERS:
+        if state is InvitationStatus.REVOKED and action in SPEAKER_ANSWERS:
             return NotFound  # the speaker's link no longer covers the slot
-        if (state, action) == (SpeakerStatus.CONFIRMED, "confirm"):
+        if (state, action) == (InvitationStatus.CONFIRMED, "confirm"):
             return None  # a second press of "confirm" is answered as the first
         return Conflict
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from forum.extensions import db
-from forum.models import Slot, SlotKind, SlotSpeaker, Speaker, SpeakerStatus
+from forum.models import Invitation, InvitationStatus, Slot, SlotKind, Speaker
 from forum.services import events
 from forum.services.events import EventInput
 
@@ -44,7 +44,7 @@ def event_with_slots(organiser, n: int, slug: str, start=datetime(2026, 5, 6, 0,
                     start_utc=first + timedelta(minutes=10 * i), end_utc=first + timedelta(minutes=10 * i + 10))
         speaker = Speaker(event=event, name=f"Speaker {i}", email=f"s{i}@{slug}.example.org",
                           timezone="Europe/Amsterdam", city="Utrecht")
-        slot.speaker_links.append(SlotSpeaker(speaker=speaker, status=SpeakerStatus.CONFIRMED))
+        slot.invitations.append(Invitation(speaker=speaker, status=InvitationStatus.CONFIRMED))
         db.session.add(slot)
     db.session.commit()
     events.change_status(event, "publish")

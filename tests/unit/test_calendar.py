@@ -47,7 +47,7 @@ def unfolded(body: bytes) -> list[str]:
 
 
 def test_an_invitation_is_an_itip_request_for_one_uid_and_sequence():
-    body = calendar.invitation(entry(sequence=3, organizer=ADA, attendees=[MEI]), "Asia/Taipei")
+    body = calendar.itip_message(entry(sequence=3, organizer=ADA, attendees=[MEI]), "Asia/Taipei")
     cal = read(body)
     assert cal.method.value == "REQUEST" and cal.version.value == "2.0" and cal.prodid.value == calendar.PRODID
     (event,) = cal.vevent_list
@@ -61,12 +61,12 @@ def test_an_invitation_is_an_itip_request_for_one_uid_and_sequence():
 
 def test_an_invitation_is_stamped_now_in_utc():
     before = datetime.now(UTC).replace(microsecond=0)
-    stamp = read(calendar.invitation(entry(), "Asia/Taipei")).vevent.dtstamp.value
+    stamp = read(calendar.itip_message(entry(), "Asia/Taipei")).vevent.dtstamp.value
     assert stamp.utcoffset() == timedelta(0) and before <= stamp <= datetime.now(UTC)
 
 
 def test_a_cancel_carries_the_same_uid_marked_cancelled():
-    cal = read(calendar.invitation(entry(sequence=4, cancelled=True), "Asia/Taipei", method="CANCEL"))
+    cal = read(calendar.itip_message(entry(sequence=4, cancelled=True), "Asia/Taipei", method="CANCEL"))
     assert cal.method.value == "CANCEL"
     assert (cal.vevent.uid.value, cal.vevent.sequence.value, cal.vevent.status.value) == (
         "event-1@forum.example.org", "4", "CANCELLED")
@@ -74,7 +74,7 @@ def test_a_cancel_carries_the_same_uid_marked_cancelled():
 
 def test_only_request_and_cancel_are_itip_methods():
     with pytest.raises(ValueError, match="PUBLISH"):
-        calendar.invitation(entry(), "Asia/Taipei", method="PUBLISH")
+        calendar.itip_message(entry(), "Asia/Taipei", method="PUBLISH")
 
 
 @pytest.mark.parametrize("zone, local", [

@@ -2,7 +2,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from forum import timezones
-from forum.models import EventStatus, RegistrationStatus, SlotKind, SpeakerRole, SpeakerStatus
+from forum.models import EventStatus, InvitationStatus, RegistrationStatus, SlotKind, SpeakerRole
 from forum.services.accounts import MAX_ID
 
 INSTANT = "ISO 8601 with the offset of the requested zone"
@@ -61,7 +61,7 @@ class SpeakerOut(Schema):
     timezone = fields.String(required=True)
     local_start = fields.String(required=True, metadata={"description": "The slot's start in the speaker's own zone"})
     role = fields.String(required=True, validate=validate.OneOf([r.value for r in SpeakerRole]))
-    status = fields.String(required=True, validate=validate.OneOf([s.value for s in SpeakerStatus]))
+    status = fields.String(required=True, validate=validate.OneOf([s.value for s in InvitationStatus]))
 
 
 class SlotOut(TimedSchema):

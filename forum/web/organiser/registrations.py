@@ -35,7 +35,7 @@ def registrations_page(slug: str):
         "organiser/registrations.html", event=event, rows=rows, total=total, page=page, per_page=PER_PAGE,
         query=query, status=status, error=error, counts=privacy.counts(event),
         ranks=registrations.waitlist_ranks(rows),
-        statuses=[s.value for s in registrations.Status], action_form=ActionForm(), organiser_actions=DONE,
+        statuses=[s.value for s in RegistrationStatus], action_form=ActionForm(), organiser_actions=DONE,
     ), 422 if error else 200
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forum import timezones
-from forum.services import accounts, agenda, entries, events, feeds, invitations, pages, releases
+from forum.services import accounts, agenda, attendee_mail, entries, events, feeds, pages, releases
 from forum.services.agenda import SlotInput
 from forum.services.events import EventInput
 from forum.web.forms import press, status_of, submit, to_input
@@ -90,7 +90,7 @@ def _render_builder(event, slot_form=None, shift_form=None, status=200, organise
     shift_form = shift_form or _shift_form(event)
     return render_template(
         "organiser/builder.html", event=event, **pages.context(pages.builder_page(event)),
-        describe=invitations.describe_change,
+        describe=attendee_mail.describe_change,
         slot_form=slot_form, shift_form=shift_form, action_form=ActionForm(),
         organiser_form=organiser_form or OrganiserForm(), release_form=release_form or ReleaseForm(formdata=None),
     ), status

@@ -34,7 +34,7 @@ def _assign_form(event, form: AssignForm | None = None) -> AssignForm:
     return form
 
 
-def _render(event, speaker_form=None, assign_form=None, status: int = 200):
+def _render_board(event, speaker_form=None, assign_form=None, status: int = 200):
     board = speakers.board_page(event)
     return render_template(
         "organiser/speakers.html", event=event, rows=board.rows, answered=board.answered,
@@ -45,7 +45,7 @@ def _render(event, speaker_form=None, assign_form=None, status: int = 200):
 
 @bp.get("/events/<slug>/speakers")
 def speakers_board(slug: str):
-    return _render(events.organiser_event(current_user, slug))
+    return _render_board(events.organiser_event(current_user, slug))
 
 
 @bp.post("/events/<slug>/speakers")
@@ -54,7 +54,7 @@ def add_speaker(slug: str):
     form = SpeakerForm()
     speaker = submit(form, lambda: speakers.add_speaker(event, to_input(form, SpeakerInput), uploaded(form.photo)))
     if speaker is None:
-        return _render(event, speaker_form=form, status=status_of(form))
+        return _render_board(event, speaker_form=form, status=status_of(form))
     flash(f"{speaker.name} added. Assign them to a slot to invite them.")
     return _board(slug)
 
@@ -86,7 +86,7 @@ def assign_speaker(slug: str):
 
     done = submit(form, assign)
     if done is None:
-        return _render(event, assign_form=form, status=status_of(form))
+        return _render_board(event, assign_form=form, status=status_of(form))
     flash(done)
     return _board(slug)
 

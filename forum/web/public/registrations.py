@@ -11,7 +11,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 
 from forum.services import events, feeds, pages, privacy, registrations
 from forum.services.registrations import RegistrationInput
-from forum.web.feeds import calendar_response
+from forum.web.calendar_responses import calendar_response
 from forum.web.forms import press, status_of, submit, to_input
 from forum.web.limits import registration_limit
 from forum.web.public import bp
@@ -32,7 +32,7 @@ def register(slug: str):
     return redirect(url_for("public.event_page", slug=slug))
 
 
-def _page(token: str, registration, details: DetailsForm | None = None, status: int = 200):
+def _render_registration_page(token: str, registration, details: DetailsForm | None = None, status: int = 200):
     html = render_template(
         "public/registration.html", token=token, registration=registration, event=registration.event,
         **pages.context(pages.attendee_page(registration, token)), button_form=ButtonForm(),
@@ -43,7 +43,7 @@ def _page(token: str, registration, details: DetailsForm | None = None, status: 
 
 @bp.get("/registrations/<token>/")
 def registration_page(token: str):
-    return _page(token, registrations.by_token(token))
+    return _render_registration_page(token, registrations.by_token(token))
 
 
 @bp.post("/registrations/<token>/")
@@ -54,7 +54,7 @@ def update_registration(token: str):
     if submit(form, lambda: registrations.update_details(registration, to_input(form, RegistrationInput, stored))):
         flash("Your details are saved.")
         return private(redirect(url_for("public.registration_page", token=token)))
-    return _page(token, registration, form, status_of(form))
+    return _render_registration_page(token, registration, form, status_of(form))
 
 
 def _button(token: str, use_case, done: str):

@@ -5,16 +5,16 @@ from flask import make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forum import timezones
-from forum.services import entries, events, invitations, pages, releases, speakers
+from forum.services import attendee_mail, entries, events, pages, releases, speakers
 from forum.services.errors import NotFound
 from forum.web.errors import answer_of
-from forum.web.photos import photo_response
+from forum.web.photo_responses import photo_response
 from forum.web.public import bp
 from forum.web.public.forms import RegistrationForm
 from forum.web.zone import page_zone, remember
 
 
-def _page(template: str, zone, zone_error: timezones.UnknownTimezone | None, **context):
+def _render_in_zone(template: str, zone, zone_error: timezones.UnknownTimezone | None, **context):
     """Render with the zone picker's state; a bad ?tz= gives the page that error's status."""
     html = render_template(
         template, zone=zone, zone_error=zone_error, asked_zone=request.args.get("tz", ""), **context
@@ -26,7 +26,7 @@ def _page(template: str, zone, zone_error: timezones.UnknownTimezone | None, **c
 def index():
     upcoming, past = events.public_events()
     zone, zone_error = page_zone("UTC")
-    return _page("public/index.html", zone, zone_error, upcoming=upcoming, past=past)
+    return _render_in_zone("public/index.html", zone, zone_error, upcoming=upcoming, past=past)
 
 
 @bp.get("/events/<slug>/")
@@ -40,7 +40,7 @@ def render_event_page(event, form: RegistrationForm | None = None, closed: str |
     zone, zone_error = page_zone(event.timezone)
     if form is None:
         form = RegistrationForm(data={"timezone": zone.name})
-    response = _page(
+    response = _render_in_zone(
         "public/event.html", zone, zone_error, event=event, form=form,
         **pages.context(pages.event_page(event, zone.name, closed)),
         sessions=url_for("public.event_page", slug=event.slug) + "sessions/",
@@ -64,15 +64,16 @@ def changelog(slug: str):
     """Each release's changes, newest first, in the reader's zone."""
     event = events.public_event(slug, current_user if current_user.is_authenticated else None)
     zone, zone_error = page_zone(event.timezone)
-    return _page("public/changes.html", zone, zone_error, event=event, releases=releases.history(event),
-                 describe=invitations.describe_change)
+    return _render_in_zone("public/changes.html", zone, zone_error, event=event, releases=releases.history(event),
+                           describe=attendee_mail.describe_change)
 
 
 @bp.get("/events/<slug>/speakers")
 def speakers_page(slug: str):
     event = events.public_event(slug, current_user if current_user.is_authenticated else None)
     zone, zone_error = page_zone(event.timezone)
-    return _page("public/speakers.html", zone, zone_error, event=event, people=speakers.public_speakers(event))
+    return _render_in_zone("public/speakers.html", zone, zone_error, event=event,
+                           people=speakers.public_speakers(event))
 
 
 @bp.get("/events/<slug>/speakers/<int:speaker_id>/photo.jpg")

@@ -7,15 +7,15 @@ from flask import flash, make_response, redirect, render_template, url_for
 
 from forum.services import entries, feeds, speakers
 from forum.services.speakers import SpeakerInput
-from forum.web.feeds import calendar_response
+from forum.web.calendar_responses import calendar_response
 from forum.web.forms import press, status_of, submit, to_input, uploaded
-from forum.web.photos import photo_response
+from forum.web.photo_responses import photo_response
 from forum.web.secret_links import private
 from forum.web.speaker import bp
 from forum.web.speaker.forms import AnswerForm, DeclineForm, ProfileForm, ProposeForm, TalkForm
 
 
-def _page(token: str, speaker, failed: tuple[int | None, str, object] | None = None, status: int = 200):
+def _render_speaker_page(token: str, speaker, failed: tuple[int | None, str, object] | None = None, status: int = 200):
     """The page; `failed` is (invitation id, form name, form) of a POST to show again with its messages."""
     items = speakers.speaker_page(speaker)
     slot_forms = {item.invitation.id: _forms(item) for item in items}
@@ -42,7 +42,7 @@ def _back(token: str):
 
 @bp.get("/speakers/<token>/")
 def page(token: str):
-    return _page(token, speakers.by_token(token))
+    return _render_speaker_page(token, speakers.by_token(token))
 
 
 def _answer(token: str, invitation_id: int | None, name: str, form, action):
@@ -51,7 +51,7 @@ def _answer(token: str, invitation_id: int | None, name: str, form, action):
     speaker = speakers.by_token(token)
     message = submit(form, lambda: action(speaker))
     if message is None:
-        return _page(token, speaker, (invitation_id, name, form), status_of(form))
+        return _render_speaker_page(token, speaker, (invitation_id, name, form), status_of(form))
     flash(message)
     return _back(token)
 

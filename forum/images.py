@@ -1,4 +1,5 @@
-"""Speaker portraits: a common image format in, a small re-encoded JPEG out.
+"""Speakers' photos: a common image format in, a small re-encoded JPEG out; the
+only module that touches Pillow.
 
 Re-encoding drops whatever else the upload carried (metadata, scripts in
 SVG-like tricks, trailing data), and the size is checked from the header
@@ -20,7 +21,7 @@ class PhotoError(ValueError):
     """A message for the person who uploaded the file."""
 
 
-def portrait(data: bytes) -> bytes:
+def reencode_photo(data: bytes) -> bytes:
     if len(data) > MAX_BYTES:
         raise PhotoError(f"The photo is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB.")
     try:

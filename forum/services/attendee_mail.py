@@ -1,5 +1,5 @@
-"""What an attendee receives by e-mail: invitations, updates and cancellations
-of their seat's calendar entry (built in forum.services.entries), waitlist
+"""What an attendee receives by e-mail: their seat's calendar entry (its
+request, updates and cancellation, built in forum.services.entries), waitlist
 notes, reminders and agenda summaries.
 
 Messages are queued in the caller's transaction (forum.mail). The join link
@@ -15,8 +15,6 @@ from datetime import datetime
 from forum import mail, timezones, urls
 from forum.models import Event, Registration, RegistrationStatus
 from forum.services import entries
-
-Status = RegistrationStatus
 
 
 def page_url(token: str) -> str:
@@ -61,16 +59,16 @@ def _send(registration: Registration, token: str | None, kind: str, subject: str
     mail.send_notice(
         registration.email, subject, kind, event.id, name=registration.name, paragraphs=paragraphs, rows=rows,
         **action,
-        calendar=entries.invitation(change) if change else None,
+        calendar=entries.calendar_part(change) if change else None,
     )
 
 
 def send_status(registration: Registration, token: str, promoted: bool, rank: int | None,
                 change: entries.Change | None = None) -> None:
-    """The message for where the registration stands now: an invitation for a
+    """The message for where the registration stands now: a calendar request for a
     seat, a number (`rank`) for the waitlist, an acknowledgement for a pending request."""
     title = registration.event.title
-    if registration.status is Status.CONFIRMED:
+    if registration.status is RegistrationStatus.CONFIRMED:
         opening = (f"Good news: a seat at “{title}” is now yours." if promoted
                    else f"You have a seat at “{title}”.")
         _send(registration, token, "registration-confirmed", f"Invitation: {title}", [
@@ -78,13 +76,13 @@ def send_status(registration: Registration, token: str, promoted: bool, rank: in
             ("This e-mail carries a calendar invitation; accept it or open invite.ics to put the event "
              "in your calendar at the right time."),
         ], change or entries.update_seat(registration))
-    elif registration.status is Status.WAITLISTED:
+    elif registration.status is RegistrationStatus.WAITLISTED:
         _send(registration, token, "registration-waitlisted", f"Waitlist: {title} (number {rank})", [
             f"“{title}” is full. You are on the waitlist, number {rank}.",
             ("If a seat frees up it goes to the first person on the list, and we will e-mail you "
              "the invitation and the link to join."),
         ])
-    elif registration.status is Status.HELD:
+    elif registration.status is RegistrationStatus.HELD:
         assert registration.held_until is not None, "a held seat has its deadline"
         deadline = timezones.format_datetime(registration.held_until, registration.timezone)
         _send(registration, token, "registration-held", f"Confirm your seat: {title}", [
@@ -93,7 +91,7 @@ def send_status(registration: Registration, token: str, promoted: bool, rank: in
              f"before {deadline} ({registration.timezone}). Otherwise it goes to the next person waiting."),
             "Did not register? Then someone typed your address; ignore this e-mail and the seat goes back.",
         ])
-    elif registration.status is Status.PENDING:
+    elif registration.status is RegistrationStatus.PENDING:
         _send(registration, token, "registration-pending", f"Request received: {title}", [
             (f"Thank you for registering for “{title}”. The organisers approve each registration; "
              "we will e-mail you as soon as they have decided."),

@@ -1,4 +1,4 @@
-"""Serving a speaker's stored portrait."""
+"""Serving a speaker's stored photo."""
 from __future__ import annotations
 
 from flask import Response

@@ -3,7 +3,7 @@ and an organiser's feed of all their events behind its secret link."""
 from __future__ import annotations
 
 from forum.services import events, feeds
-from forum.web.feeds import calendar_response
+from forum.web.calendar_responses import calendar_response
 from forum.web.public import bp
 
 
