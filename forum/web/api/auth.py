@@ -1,9 +1,12 @@
 """Bearer tokens for organiser endpoints."""
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, g, request
 
-from forum.services import accounts
+from forum.models import Event
+from forum.services import accounts, events
+
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]  # the OpenAPI security of organisers' operations
 
 
 def bearer_organiser():
@@ -31,3 +34,10 @@ def require_organiser():
     if organiser is None:
         abort(401, description="This needs `Authorization: Bearer <token>` from `flask organiser token EMAIL`.")
     return organiser
+
+
+def own_event(slug: str) -> Event:
+    """The bearer organiser's event; another organiser's is a 404, as a missing one is."""
+    if "organiser" not in g:
+        g.organiser = require_organiser()
+    return events.organiser_event(g.organiser, slug)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from forum.services import events, privacy, registrations
 from forum.services.registrations import RegistrationInput
 from forum.web.api import present
-from forum.web.api.auth import require_organiser
+from forum.web.api.auth import BEARER, own_event
 from forum.web.api.blueprint import ApiBlueprint
 from forum.web.api.schemas import RegistrationIn, RegistrationListQuery, RegistrationPageOut, RegistrationReceivedOut
 from forum.web.limits import registration_limit
@@ -35,10 +35,10 @@ def register(payload: dict, slug: str):
 @blp.arguments(RegistrationListQuery, location="query", as_kwargs=True)
 @blp.response(200, RegistrationPageOut)
 @blp.errors(401, 404)
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(security=BEARER)
 def list_registrations(slug: str, page: int, per_page: int, status: str, q: str):
     """The event's registrations, oldest first, for its organisers (bearer token)."""
-    event = events.organiser_event(require_organiser(), slug)
+    event = own_event(slug)
     rows, total = registrations.listing(event, q, status, page, per_page)
     return present.registration_page(rows, registrations.waitlist_ranks(rows), page, per_page, total,
                                      privacy.counts(event).by_status)
@@ -47,7 +47,7 @@ def list_registrations(slug: str, page: int, per_page: int, status: str, q: str)
 @blp.route("/events/<slug>/registrations/<int:registration_id>", methods=["DELETE"])
 @blp.response(204)
 @blp.errors(401, (404, "Not one of your events, or no such registration (any more)"))
-@blp.doc(security=[{"bearerAuth": []}])
+@blp.doc(security=BEARER)
 def erase_registration(slug: str, registration_id: int):
     """Erase a person from the event (organisers, bearer token).
 
@@ -57,5 +57,5 @@ def erase_registration(slug: str, registration_id: int):
     the event's e-mail to them are deleted; the counts keep them as one
     cancelled registration. Afterwards the id is a 404.
     """
-    event = events.organiser_event(require_organiser(), slug)
+    event = own_event(slug)
     privacy.erase_registration(registrations.registration_of(event, registration_id), by_organiser=True)

@@ -10,7 +10,7 @@ from forum.services.agenda import SlotInput
 from forum.services.errors import Invalid
 from forum.services.events import EventInput
 from forum.web.api import present
-from forum.web.api.auth import bearer_organiser, require_organiser
+from forum.web.api.auth import BEARER, bearer_organiser, own_event, require_organiser
 from forum.web.api.blueprint import ApiBlueprint
 from forum.web.api.schemas import (
     EventIn,
@@ -30,7 +30,6 @@ from forum.web.api.schemas import (
 from forum.web.errors import service_response
 
 blp = ApiBlueprint("api_events", __name__, url_prefix="/api/v1", description="Events and their agendas")
-BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 @blp.errorhandler(Invalid)
@@ -88,10 +87,6 @@ def _slot_detail(event, slot) -> dict:
     return present.slot_detail(row, event.timezone)
 
 
-def _own_event(slug: str):
-    return events.organiser_event(g.organiser, slug)
-
-
 @blp.route("/events", methods=["POST"])
 @blp.arguments(EventIn)
 @blp.response(201, OrganiserEventOut)
@@ -117,7 +112,7 @@ def _patched(current, payload: dict):
 @blp.doc(security=BEARER)
 def update_event(payload: dict, slug: str):
     """Change some fields of an event; the others keep their values."""
-    event = _own_event(slug)
+    event = own_event(slug)
     events.update_event(event, _patched(events.as_input(event), payload))
     return _detail(event, True)
 
@@ -128,7 +123,7 @@ def update_event(payload: dict, slug: str):
 @blp.doc(security=BEARER)
 def change_status(slug: str, action: str):
     """Publish, unpublish or cancel an event (409 when the move is not allowed)."""
-    event = _own_event(slug)
+    event = own_event(slug)
     events.change_status(event, action)
     return _detail(event, True)
 
@@ -140,7 +135,7 @@ def change_status(slug: str, action: str):
 @blp.doc(security=BEARER)
 def add_slot(payload: dict, slug: str):
     """Add a slot; `start` and `end` are wall-clock times in `timezone` (default: the event's)."""
-    event = _own_event(slug)
+    event = own_event(slug)
     slot = agenda.add_slot(event, SlotInput(**payload))
     return _slot_detail(event, slot)
 
@@ -151,7 +146,7 @@ def add_slot(payload: dict, slug: str):
 @blp.errors(401, 404)
 @blp.doc(security=BEARER)
 def update_slot(payload: dict, slug: str, slot_id: int):
-    event = _own_event(slug)
+    event = own_event(slug)
     slot = agenda.slot_of(event, slot_id)
     agenda.update_slot(slot, _patched(agenda.as_input(slot), payload))
     return _slot_detail(event, slot)
@@ -162,7 +157,7 @@ def update_slot(payload: dict, slug: str, slot_id: int):
 @blp.errors(401, 404)
 @blp.doc(security=BEARER)
 def delete_slot(slug: str, slot_id: int):
-    agenda.delete_slot(agenda.slot_of(_own_event(slug), slot_id))
+    agenda.delete_slot(agenda.slot_of(own_event(slug), slot_id))
 
 
 @blp.route("/events/<slug>/releases", methods=["POST"])
@@ -172,7 +167,7 @@ def delete_slot(slug: str, slot_id: int):
 @blp.doc(security=BEARER)
 def publish_changes(payload: dict, slug: str):
     """Publish the draft agenda: a new release, and one message to each person it affects."""
-    return releases.publish_changes(_own_event(slug), g.organiser, payload["comment"])
+    return releases.publish_changes(own_event(slug), g.organiser, payload["comment"])
 
 
 @blp.route("/events/<slug>/releases", methods=["GET"])

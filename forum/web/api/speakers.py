@@ -3,24 +3,19 @@ from __future__ import annotations
 
 from flask import g
 
-from forum.services import agenda, events, speakers
+from forum.services import agenda, speakers
 from forum.services.speakers import SpeakerInput
 from forum.web.api import present
-from forum.web.api.auth import require_organiser
+from forum.web.api.auth import BEARER, own_event, require_organiser
 from forum.web.api.blueprint import ApiBlueprint
 from forum.web.api.schemas import AssignIn, InvitationListOut, InvitationOut, SpeakerIn, SpeakerProfileOut
 
 blp = ApiBlueprint("api_speakers", __name__, url_prefix="/api/v1", description="Speakers (organisers)")
-BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 @blp.before_request
 def authenticate():
     g.organiser = require_organiser()
-
-
-def _event(slug: str):
-    return events.organiser_event(g.organiser, slug)
 
 
 @blp.route("/events/<slug>/speakers", methods=["POST"])
@@ -30,7 +25,7 @@ def _event(slug: str):
 @blp.doc(security=BEARER)
 def add_speaker(payload: dict, slug: str):
     """Add a speaker to the event (422 when the e-mail is already one of its speakers)."""
-    return speakers.add_speaker(_event(slug), SpeakerInput(**payload))
+    return speakers.add_speaker(own_event(slug), SpeakerInput(**payload))
 
 
 @blp.route("/events/<slug>/speakers", methods=["GET"])
@@ -39,7 +34,7 @@ def add_speaker(payload: dict, slug: str):
 @blp.doc(security=BEARER)
 def board(slug: str):
     """Every speaker on every slot: status, their local time, night and double-booking warnings."""
-    return {"invitations": [present.invitation(row) for row in speakers.board(_event(slug))]}
+    return {"invitations": [present.invitation(row) for row in speakers.board(own_event(slug))]}
 
 
 @blp.route("/events/<slug>/slots/<int:slot_id>/speakers", methods=["POST"])
@@ -49,7 +44,7 @@ def board(slug: str):
 @blp.doc(security=BEARER)
 def assign(payload: dict, slug: str, slot_id: int):
     """Put a speaker on a slot with a role and (by default) e-mail the invitation."""
-    event = _event(slug)
+    event = own_event(slug)
     slot = agenda.slot_of(event, slot_id)
     speaker = speakers.speaker_of(event, payload["speaker_id"])
     invitation = speakers.assign(slot, speaker, payload["role"])
