@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate as validate_spec
 
 from forum.services import accounts, demo, events
@@ -16,12 +15,6 @@ def spec(client):
     document = client.get("/api/v1/openapi.json").get_json()
     validate_spec(document)
     return document
-
-
-def _conforms(spec: dict, path: str, body: dict) -> None:
-    """The body matches the 200 response schema the document gives for `path`."""
-    response = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-    OAS30Validator({**response, "components": spec["components"]}).validate(body)
 
 
 def test_openapi_document_is_valid_and_describes_the_routes(spec):
@@ -55,23 +48,13 @@ def test_each_operation_lists_its_errors_with_the_error_body(spec):
     assert set(error["required"]) == {"code", "message", "fields"}
 
 
-def test_event_response_matches_the_document(client, spec):
+def test_event_response_in_the_asked_zone(client):
+    """Every body is held to the document by the test client (tests/support/openapi.py)."""
     demo.load_demo()
     body = client.get(f"/api/v1/events/{SLUG}?tz=America/Sao_Paulo").get_json()
-    _conforms(spec, "/api/v1/events/{slug}", body)
     assert body["slots"][0]["start"] == "2020-04-29T05:00:00-03:00"
     listing = client.get("/api/v1/events").get_json()
-    _conforms(spec, "/api/v1/events", listing)
     assert [e["slug"] for e in listing["events"]] == [SLUG]
-
-
-def test_the_document_rejects_a_wrong_body(client, spec):
-    """Proves _conforms can fail: a slot without start_utc is not what the document says."""
-    demo.load_demo()
-    body = client.get(f"/api/v1/events/{SLUG}").get_json()
-    del body["slots"][0]["start_utc"]
-    with pytest.raises(Exception, match="start_utc"):
-        _conforms(spec, "/api/v1/events/{slug}", body)
 
 
 @pytest.mark.parametrize("url", [f"/api/v1/events/{SLUG}?tz=Mars/Olympus", "/api/v1/events?tz=Mars/Olympus"])
@@ -145,17 +128,14 @@ def test_api_query_count_does_not_grow_with_slots(client, organiser, count_queri
     assert counts[0] == counts[1]
 
 
-def test_registration_bodies_match_the_document(client, organiser, spec):
+def test_registration_bodies_match_the_document(client, organiser):
     event = make_event(organiser, slug="open", capacity=1, start=future_wall(16), end=future_wall(18))
     events.change_status(event, "publish")
     person = {"name": "Ada", "email": "ada@example.org", "timezone": "Europe/Amsterdam"}
     created = client.post("/api/v1/events/open/registrations", json=person)
-    schema = spec["paths"]["/api/v1/events/{slug}/registrations"]["post"]["responses"]["202"]
-    OAS30Validator({**schema["content"]["application/json"]["schema"], "components": spec["components"]}).validate(
-        created.get_json())
     assert created.status_code == 202 and created.get_json()["status"] == "received"
     again = client.post("/api/v1/events/open/registrations", json={**person, "email": " ADA@example.org"})
     assert (again.status_code, again.get_json()) == (202, created.get_json())  # knowing an address tells nothing
     token = accounts.issue_api_token(organiser, "test")
     listing = client.get("/api/v1/events/open/registrations", headers={"Authorization": f"Bearer {token}"})
-    _conforms(spec, "/api/v1/events/{slug}/registrations", listing.get_json())
+    assert listing.status_code == 200
