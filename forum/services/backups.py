@@ -67,8 +67,8 @@ FORMAT_VERSION = 1
 UNSENT = (OutboxStatus.WAITING, OutboxStatus.FAILED)
 NOT_EXPORTED = {"api_tokens": "credentials; organisers issue new ones after a restore"}
 
-RENAMED_TABLES = {"slot_speakers": "invitations", "speaker_log": "invitation_log"}  # in exports before 0015_names
-RENAMED_COLUMNS = {"slot_speaker_id": "invitation_id"}  # in exports before 0015_names
+RENAMED_TABLES = {"slot_speakers": "invitations", "speaker_log": "invitation_log"}  # in exports before 0014_names
+RENAMED_COLUMNS = {"slot_speaker_id": "invitation_id"}  # in exports before 0014_names
 
 
 class NotAnExport(ServiceError):

@@ -272,10 +272,10 @@ def test_outbox_rows_exported_are_the_unsent_ones(app, client, organiser, smtp_s
 
 
 def test_an_export_written_before_the_renames_restores(app, client, organiser, empty, tmp_path):
-    """Until migration 0015_names an export called the invitations' tables
+    """Until migration 0014_names an export called the invitations' tables
     and the columns that point at them by other names: such a file restores
     as one written today."""
-    old = {"invitations": "slot_speakers", "invitation_log": "speaker_log", "invitation_id": "slot_speaker_id"}  # 0015_names
+    old = {"invitations": "slot_speakers", "invitation_log": "speaker_log", "invitation_id": "slot_speaker_id"}  # 0014_names
     _rich_event(client, organiser)
     document = _export(app, tmp_path)
     assert document["tables"]["invitation_log"] and any(r["invitation_id"] for r in document["tables"]["held_entries"])

@@ -155,7 +155,7 @@ def test_calendars_already_sent_are_carried_into_held_entries(empty_database):
 
 
 def test_invitations_keep_their_rows_through_the_renames(empty_database):
-    """0015_names renames slot_speakers and speaker_log, and the columns that
+    """0014_names renames slot_speakers and speaker_log, and the columns that
     point at them, with every constraint and index: the rows and the links
     between them stay, up and down."""
     import re
@@ -168,7 +168,7 @@ def test_invitations_keep_their_rows_through_the_renames(empty_database):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database})
     with app.app_context():
         before = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config()).get_revision(
-            "0015_names").down_revision
+            "0014_names").down_revision
         migrate_to(revision=before)
         with db.engine.begin() as conn:
             for statement in (

@@ -6,9 +6,9 @@ the columns that point at an invitation (`slot_speaker_id`) become
 follows, so the names stay those the models' naming convention gives. Rows,
 ids and the links between them are kept.
 
-Revision ID: 0015_names
+Revision ID: 0014_names
 Revises: 0013_registration_holds
-Create Date: 2026-12-12 10:00:00.000000
+Create Date: 2026-12-04 02:30:00.000000
 
 """
 import re
@@ -17,7 +17,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_names'
+revision = '0014_names'
 down_revision = '0013_registration_holds'
 branch_labels = None
 depends_on = None
