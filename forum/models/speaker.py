@@ -164,3 +164,9 @@ class InvitationLogEntry(Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now_utc)
 
     invitation: Mapped[Invitation] = relationship(back_populates="log")
+
+    @property
+    def shown_detail(self) -> str:
+        """The detail the history shows: a proposal's holds a UTC instant for
+        the machine, and the proposal itself is shown with its local times."""
+        return "" if self.action == "proposed" else self.detail

@@ -3,12 +3,13 @@ adds its forms and renders. (The speakers' board and page are built in
 services/speakers.py, beside the rows they share.)"""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 
 from forum import planning, timezones
 from forum.models import Event, EventStatus, Registration, Release
-from forum.services import agenda, attendee_mail, entries, registrations, releases, speakers
+from forum.services import agenda, attendee_mail, entries, privacy, registrations, releases, speakers
 
 
 def context(page) -> dict:
@@ -81,3 +82,21 @@ def builder_page(event: Event) -> BuilderPage:
         hours_warnings=agenda.hours_warnings(event),
         pending=releases.preview(event) if event.status is EventStatus.PUBLISHED else [],
     )
+
+
+@dataclass
+class RegistrationList:
+    """One page of an event's registrations for its organisers (the HTML list and the API alike)."""
+
+    rows: Sequence[Registration]
+    total: int
+    page: int
+    per_page: int
+    ranks: dict[int, int]  # waitlist places, by registration id
+    counts: registrations.Counts  # the erased still counted
+
+
+def registration_list(event: Event, query: str, status: str, page: int, per_page: int) -> RegistrationList:
+    rows, total = registrations.listing(event, query, status, page, per_page)
+    return RegistrationList(rows=rows, total=total, page=page, per_page=per_page,
+                            ranks=registrations.waitlist_ranks(rows), counts=privacy.counts(event))

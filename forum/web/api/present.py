@@ -8,7 +8,7 @@ to its schema as it is.
 from __future__ import annotations
 
 from forum import timezones, urls
-from forum.services import registrations, speakers
+from forum.services import pages, registrations, speakers
 
 
 def timed(start, end, zone: str) -> dict:
@@ -68,19 +68,20 @@ def slot_detail(slot, zone: str) -> dict:
     }
 
 
-def registration_page(rows, ranks: dict[int, int], page: int, per_page: int, total: int, counts: dict) -> dict:
+def registration_page(listed: pages.RegistrationList) -> dict:
     return {
         "registrations": [
             {
                 "id": r.id, "name": r.name, "email": r.email, "organisation": r.organisation, "city": r.city,
                 "country": r.country, "timezone": r.timezone, "language": r.language, "consent": r.consent,
-                "status": r.status.value, "waitlist_position": ranks.get(r.id),
+                "status": r.status.value, "waitlist_position": listed.ranks.get(r.id),
                 "registered_at": timezones.utc_isoformat(r.created_at),
                 "held_until": timezones.utc_isoformat(r.held_until) if r.held_until else None,
             }
-            for r in rows
+            for r in listed.rows
         ],
-        "page": page, "per_page": per_page, "total": total, "counts": counts,
+        "page": listed.page, "per_page": listed.per_page, "total": listed.total,
+        "counts": listed.counts.by_status,
     }
 
 

@@ -1,7 +1,7 @@
 """Registrations: anyone may take a seat; the event's organisers list them."""
 from __future__ import annotations
 
-from forum.services import events, privacy, registrations
+from forum.services import events, pages, privacy, registrations
 from forum.services.registrations import RegistrationInput
 from forum.web.api import present
 from forum.web.api.auth import BEARER, own_event
@@ -38,10 +38,7 @@ def register(payload: dict, slug: str):
 @blp.doc(security=BEARER)
 def list_registrations(slug: str, page: int, per_page: int, status: str, q: str):
     """The event's registrations, oldest first, for its organisers (bearer token)."""
-    event = own_event(slug)
-    rows, total = registrations.listing(event, q, status, page, per_page)
-    return present.registration_page(rows, registrations.waitlist_ranks(rows), page, per_page, total,
-                                     privacy.counts(event).by_status)
+    return present.registration_page(pages.registration_list(own_event(slug), q, status, page, per_page))
 
 
 @blp.route("/events/<slug>/registrations/<int:registration_id>", methods=["DELETE"])

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from forum import spreadsheets
 from forum.models import RegistrationStatus
-from forum.services import events, outbox, privacy, registrations
+from forum.services import events, outbox, pages, privacy, registrations
 from forum.services.errors import Invalid
 from forum.web.forms import press, status_of, submit
 from forum.web.organiser import bp
@@ -27,15 +27,14 @@ def registrations_page(slug: str):
     query, status = _filters()
     page = max(request.args.get("page", 1, type=int), 1)
     try:
-        rows, total = registrations.listing(event, query, status, page, PER_PAGE)
-        error = None
-    except Invalid as problem:
-        rows, total, error = [], 0, " ".join(problem.fields.values())
+        listed, error = pages.registration_list(event, query, status, page, PER_PAGE), None
+    except Invalid as problem:  # a filter the list cannot apply: an empty list that says why
+        listed = pages.RegistrationList(rows=[], total=0, page=page, per_page=PER_PAGE, ranks={},
+                                        counts=privacy.counts(event))
+        error = " ".join(problem.fields.values())
     return render_template(
-        "organiser/registrations.html", event=event, rows=rows, total=total, page=page, per_page=PER_PAGE,
-        query=query, status=status, error=error, counts=privacy.counts(event),
-        ranks=registrations.waitlist_ranks(rows),
-        statuses=[s.value for s in RegistrationStatus], action_form=ActionForm(), organiser_actions=DONE,
+        "organiser/registrations.html", event=event, **pages.context(listed), query=query, status=status,
+        error=error, statuses=[s.value for s in RegistrationStatus], action_form=ActionForm(), organiser_actions=DONE,
     ), 422 if error else 200
 
 
