@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -29,6 +30,7 @@ SPEAKERS = [SpeakerInput(name="Sita", email="sita@example.org", timezone="Asia/K
 REFUSED = (Conflict, Invalid, NotFound)
 
 
+@pytest.mark.slow  # a Hypothesis state machine: out of `make test-fast`
 def test_random_changes_keep_every_calendar_in_line(app, client, smtp_server):
     class Calendars(RuleBasedStateMachine):
         def __init__(self):

@@ -796,6 +796,7 @@ def _check_text(writer: Writer, written: Written) -> None:
         assert _refusal(writer, written), writer.name
 
 
+@pytest.mark.slow  # a Hypothesis sweep: out of `make test-fast`
 @PER_WRITER
 @given(data=st.data())
 @pytest.mark.parametrize("writer", WRITERS, ids=lambda writer: writer.name)
@@ -820,6 +821,7 @@ def _agenda_texts(event) -> list[dict]:
     return [{name: getattr(slot, name) for name in AGENDA_TEXT} for slot in event.slots]
 
 
+@pytest.mark.slow  # a Hypothesis sweep: out of `make test-fast`
 @FUZZ
 @given(texts=_some_of(AGENDA_TEXT))
 def test_agenda_files_carry_any_stored_text_exactly(logged_in, organiser, texts):
@@ -893,6 +895,7 @@ def listed(organiser):
     return event
 
 
+@pytest.mark.slow  # a Hypothesis sweep: out of `make test-fast`
 @FUZZ
 @given(q=TEXT)
 @pytest.mark.parametrize("lookup", LOOKUPS, ids=lambda lookup: lookup.url)
@@ -944,6 +947,7 @@ CHOSEN = [  # a select or radio button shows its own choices again, not what was
 ]
 
 
+@pytest.mark.slow  # a Hypothesis sweep: out of `make test-fast`
 @PER_WRITER
 @given(data=st.data())
 @pytest.mark.parametrize("writer", CHOSEN, ids=lambda writer: writer.name)
