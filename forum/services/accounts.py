@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -45,7 +46,7 @@ def create_organiser(email: str, password: str, name: str = "") -> Organiser:
     if email and find_organiser(email):
         check.fail("email", f"An organiser with {email} already exists.")
     check.raise_if_any()
-    organiser = Organiser(email=email, name=name.strip(), password_hash=generate_password_hash(password))
+    organiser = Organiser(email=email, name=name.strip(), password_hash=_hash(password))
     db.session.add(organiser)
     db.session.commit()
     return organiser
@@ -59,10 +60,14 @@ def find_organiser(email: str) -> Organiser | None:
     return db.session.scalar(select(Organiser).where(Organiser.email == address))
 
 
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH"])
+
+
 @cache
-def _unknown_address_hash() -> str:
+def _unknown_address_hash(method: str) -> str:
     """A hash made like an organiser's (same method and cost) that no password matches."""
-    return generate_password_hash(secrets.token_urlsafe(32))
+    return generate_password_hash(secrets.token_urlsafe(32), method=method)
 
 
 def authenticate(email: str, password: str) -> Organiser:
@@ -72,7 +77,7 @@ def authenticate(email: str, password: str) -> Organiser:
     an answer takes does not tell which addresses have accounts.
     """
     organiser = find_organiser(email)
-    password_hash = organiser.password_hash if organiser else _unknown_address_hash()
+    password_hash = organiser.password_hash if organiser else _unknown_address_hash(current_app.config["PASSWORD_HASH"])
     if not check_password_hash(password_hash, password or "") or organiser is None:
         raise Invalid({"password": "E-mail or password is wrong."})
     return organiser

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from forum import create_app
 from forum.services import accounts
 from tests.support.factories import open_event_for
 from tests.support.mail import mailed_link
@@ -143,3 +144,11 @@ def test_new_token_and_feed_link_pages_are_not_stored(logged_in):
     assert feed_page.status_code == 200 and 'id="feed-link"' in feed_page.get_data(as_text=True)
     assert "no-store" in feed_page.headers["Cache-Control"]
     _assert_protected(feed_page)
+
+
+def test_passwords_are_stored_with_scrypt_outside_the_tests(tmp_path, monkeypatch):
+    """The suite hashes cheaply (tests/support/app.py); a real app does not."""
+    monkeypatch.setenv("SECRET_KEY", "x")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    with app.app_context():
+        assert accounts._hash("correct horse").startswith("scrypt:")

@@ -14,10 +14,12 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 def app_config(url: str, **extra) -> dict:
-    """Settings for a test app on the database at `url`: no CSRF, limits out of reach."""
+    """Settings for a test app on the database at `url`: no CSRF, limits out of
+    reach, passwords hashed cheaply (the method is the app's setting; the
+    equal cost for unknown addresses is tested with whatever it is)."""
     return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
             "BASE_URL": "http://localhost", "REGISTRATION_RATE_LIMIT": "100000 per minute",
-            "LOGIN_RATE_LIMIT": "100000 per minute", **extra}
+            "LOGIN_RATE_LIMIT": "100000 per minute", "PASSWORD_HASH": "pbkdf2:sha256:1000", **extra}
 
 
 class IsolatedClient(FlaskClient):
