@@ -133,9 +133,10 @@ def _log(invitation: Invitation, action: str, detail: str = "") -> None:
     invitation.log.append(InvitationLogEntry(action=action, detail=detail))
 
 
-def assign(slot: Slot, speaker: Speaker, role: str) -> Invitation:
-    """Put a speaker on a slot, to be invited. A declined or revoked
-    invitation is opened again rather than duplicated."""
+def assign(slot: Slot, speaker: Speaker, role: str, send: bool = False) -> Invitation:
+    """Put a speaker on a slot, and with `send` mail them the invitation in
+    the same transaction. A declined or revoked invitation is opened again
+    rather than duplicated."""
     if speaker.event_id != slot.event_id:
         raise NotFound("No such speaker in this event.")
     try:
@@ -155,15 +156,20 @@ def assign(slot: Slot, speaker: Speaker, role: str) -> Invitation:
     invitation.invited_at = invitation.answered_at = invitation.last_contacted_at = None
     invitation.reminders_sent, invitation.decline_reason = 0, ""
     _log(invitation, "assigned", role_value.value)
+    if send:
+        _invite(speaker)
     db.session.commit()
     return invitation
 
 
 def send_invitation(speaker: Speaker) -> int:
-    """Mail the speaker a link listing every slot they are on.
+    """Mail the speaker a link listing every slot they are on; how many it lists."""
+    count = _invite(speaker)
+    db.session.commit()
+    return count
 
-    Returns how many slots the message lists (0: nothing to invite to).
-    """
+
+def _invite(speaker: Speaker) -> int:
     invitations = [i for i in speaker.invitations if i.status in ACTIVE]
     if not invitations:
         raise Conflict(f"{speaker.name} is not on any slot yet; assign a slot first.")
@@ -174,7 +180,6 @@ def send_invitation(speaker: Speaker) -> int:
         invitation.invited_at = invitation.invited_at or now
         invitation.last_contacted_at = now  # the next reminder counts from here
     speaker_mail.send_invitation(speaker, token, invitations)
-    db.session.commit()
     return len(invitations)
 
 

@@ -47,8 +47,6 @@ def assign(payload: dict, slug: str, slot_id: int):
     event = own_event(slug)
     slot = agenda.slot_of(event, slot_id)
     speaker = speakers.speaker_of(event, payload["speaker_id"])
-    invitation = speakers.assign(slot, speaker, payload["role"])
-    if payload["send"]:
-        speakers.send_invitation(speaker)
+    invitation = speakers.assign(slot, speaker, payload["role"], payload["send"])
     row = next(r for r in speakers.board(event) if r.invitation.id == invitation.id)
     return present.invitation(row)

@@ -78,9 +78,7 @@ def assign_speaker(slug: str):
     def assign():
         speaker = speakers.speaker_of(event, form.speaker_id.data or 0)
         slot = agenda.slot_of(event, form.slot_id.data or 0)
-        speakers.assign(slot, speaker, form.role.data)
-        if form.send.data:
-            speakers.send_invitation(speaker)
+        speakers.assign(slot, speaker, form.role.data, form.send.data)
         return f"{speaker.name} is on “{slot.title}”" + (" and has been invited." if form.send.data else
                                                         "; send the invitation when you are ready.")
 
@@ -96,7 +94,7 @@ def send_invitation(slug: str, speaker_id: int):
     event = events.organiser_event(current_user, slug)
     speaker = speakers.speaker_of(event, speaker_id)
     return press(lambda: speakers.send_invitation(speaker), _board_url(slug), lambda count: (
-        f"Invitation sent to {speaker.name} for {count} slot(s); any earlier link stops working."))
+        f"Invitation sent to {speaker.name} for {count} slot(s)."))
 
 
 @bp.post("/events/<slug>/invitations/<int:invitation_id>/<any(revoke, accept):action>")
