@@ -57,6 +57,9 @@ run: demo
 
 # One pytest worker per core (pytest-xdist): each starts its own PostgreSQL, Redis and SMTP servers.
 TEST_WORKERS ?= auto
+# Each worker imports the same modules and pytest rewrites its plugins' asserts:
+# with bytecode caches (even where the environment turns them off) that is done once.
+test test-fast: export PYTHONDONTWRITEBYTECODE :=
 
 # Lint and types; settings in pyproject.toml.
 check: install-dev

@@ -6,7 +6,10 @@ by its backend (postgresql) and, for the few that start real servers, slow.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,7 +18,7 @@ from flask_migrate import upgrade
 from sqlalchemy import event as sa_event
 
 from forum import create_app
-from forum.extensions import db
+from forum.extensions import db, limiter
 from forum.services import accounts
 from tests.support.app import BACKENDS, IsolatedClient, app_config, wipe_database
 from tests.support.factories import make_event, open_event_for
@@ -66,6 +69,17 @@ def radicale(tmp_path_factory):
     server.stop()
 
 
+def in_memory_folder(tmp_path_factory) -> Path:
+    """A folder on tmpfs where there is one: SQLite's commits then wait for no
+    disk, the largest cost of many tests."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir():
+        return tmp_path_factory.mktemp("db")
+    folder = Path(tempfile.mkdtemp(prefix="forum-tests-", dir=shm))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def database_urls(request, tmp_path_factory):
     """One migrated database per backend for the whole session (via Alembic)."""
@@ -74,7 +88,7 @@ def database_urls(request, tmp_path_factory):
     def get(backend: str) -> str:
         if backend not in urls:
             if backend == "sqlite":
-                url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+                url = f"sqlite:///{in_memory_folder(tmp_path_factory) / 'test.sqlite3'}"
             else:
                 url = request.getfixturevalue("pg_cluster").create_database("forum_test")
             app = create_app(app_config(url))
@@ -87,15 +101,35 @@ def database_urls(request, tmp_path_factory):
     return get
 
 
+@pytest.fixture(scope="session")
+def apps(database_urls):
+    """One app per backend for the session: building one (routes, the OpenAPI
+    document, compiled templates) costs more than most tests."""
+    built = {}
+
+    def get(backend: str):
+        if backend not in built:
+            app = create_app(app_config(database_urls(backend)))
+            app.test_client_class = IsolatedClient
+            app.backend = backend
+            built[backend] = app
+        return built[backend]
+
+    return get
+
+
 @pytest.fixture(params=BACKENDS)
-def app(request, database_urls):
-    app = create_app(app_config(database_urls(request.param)))
-    app.test_client_class = IsolatedClient
-    app.backend = request.param
+def app(request, apps):
+    """The backend's app, given back as it was taken: its settings restored,
+    its rate limits forgotten, its database emptied."""
+    app = apps(request.param)
+    settings = dict(app.config)
     with app.app_context():
         yield app
         wipe_database()
-        db.engine.dispose()
+    app.config.clear()
+    app.config.update(settings)
+    limiter.reset()
 
 
 @pytest.fixture

@@ -91,7 +91,8 @@ def test_without_mail_server_messages_become_eml_files(app, tmp_path, runner):
 
 
 @pytest.fixture
-def pg_url(database_urls):
+def pg_url(pg_cluster, database_urls):
+    """Named after the cluster so that the test is marked `postgresql`."""
     return database_urls("postgresql")
 
 
