@@ -7,10 +7,12 @@ explicitly named zone. Nothing else converts or formats times.
 """
 from __future__ import annotations
 
+import bisect
+import difflib
 import functools
 import unicodedata
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TypeGuard
 
 import pytz
@@ -24,10 +26,21 @@ class TimezoneError(ValueError):
 class UnknownTimezone(TimezoneError):
     def __init__(self, name: str):
         self.name = name
-        super().__init__(
-            f"“{name}” is not a time zone in the tz database; "
-            "pick a name such as Asia/Taipei or Europe/Amsterdam."
-        )
+        close = close_zones(name)
+        hint = f"did you mean {' or '.join(close)}?" if close else "pick a name such as Asia/Taipei or Europe/Amsterdam."
+        super().__init__(f"“{name}” is not a time zone in the tz database; {hint}")
+
+
+def close_zones(name: str, limit: int = 3) -> list[str]:
+    """Zone names a typo or a bare city probably meant: Asia/Taipai, taipei."""
+    wanted = str(name).strip().replace(" ", "_").casefold()
+    if not wanted:
+        return []
+    by_folded = {zone.casefold(): zone for zone in pytz.common_timezones}
+    by_city = {zone.rpartition("/")[2].casefold(): zone for zone in pytz.common_timezones}
+    close = difflib.get_close_matches(wanted, by_folded, n=limit, cutoff=0.8)
+    close += difflib.get_close_matches(wanted, by_city, n=limit, cutoff=0.8)
+    return list(dict.fromkeys([by_folded.get(z) or by_city[z] for z in close]))[:limit]
 
 
 class NonExistentLocalTime(TimezoneError):
@@ -202,6 +215,40 @@ def _offset(aware: datetime) -> timedelta:
     if offset is None:
         raise ValueError("a naive datetime has no offset")
     return offset
+
+
+@dataclass(frozen=True)
+class OffsetTable:
+    """A zone's UTC offsets over a stretch of time, for code that converts
+    thousands of instants (the planner's grid): a lookup instead of a pytz
+    call each. `changes[0]` is the stretch's start; offsets[i] holds from
+    changes[i] to the next change."""
+
+    zone: str
+    changes: tuple[datetime, ...]
+    offsets: tuple[timedelta, ...]
+
+    def offset(self, instant: datetime) -> timedelta:
+        return self.offsets[max(bisect.bisect_right(self.changes, instant) - 1, 0)]
+
+    def local(self, instant: datetime) -> datetime:
+        """The wall-clock time of a UTC instant, aware with its fixed offset
+        (so isoformat() writes it: 2020-08-19T08:00:00+01:00)."""
+        offset = self.offset(instant)
+        return (instant + offset).replace(tzinfo=timezone(offset))
+
+
+def offset_table(zone_name: str, start: datetime, end: datetime) -> OffsetTable:
+    """The offsets `zone_name` uses from `start` to `end` (aware instants)."""
+    zone = get_zone(zone_name)
+    naive_start, naive_end = to_utc(start).replace(tzinfo=None), to_utc(end).replace(tzinfo=None)
+    changes, offsets = [to_utc(start)], [utc_offset(zone_name, start)]
+    for at, (offset, _, _) in zip(getattr(zone, "_utc_transition_times", []),
+                                  getattr(zone, "_transition_info", []), strict=True):
+        if naive_start < at <= naive_end and offset != offsets[-1]:
+            changes.append(at.replace(tzinfo=UTC))
+            offsets.append(offset)
+    return OffsetTable(zone_name, tuple(changes), tuple(offsets))
 
 
 def format_offset(offset: timedelta) -> str:
@@ -429,22 +476,58 @@ def _cities() -> tuple[tuple[str, CityZone], ...]:
     return tuple((_fold_text(c.city), c) for c in sorted(cities, key=lambda c: -c.population))
 
 
+@functools.lru_cache(maxsize=1)
+def _city_index() -> dict[str, tuple[CityZone, ...]]:
+    """Folded name to its cities, biggest first: one lookup per name."""
+    index: dict[str, list[CityZone]] = {}
+    for folded, city in _cities():
+        index.setdefault(folded, []).append(city)
+    return {folded: tuple(cities) for folded, cities in index.items()}
+
+
 def zones_for_city(text: str, limit: int = 8) -> list[CityZone]:
     """Cities named `text` (exact matches first, then names starting with it), biggest first."""
     wanted = _fold_text(text)
     if len(wanted) < 2:
         return []
-    exact = [c for name, c in _cities() if name == wanted]
+    exact = list(_city_index().get(wanted, ()))
     starting = [c for name, c in _cities() if name != wanted and name.startswith(wanted)]
     return (exact + starting)[:limit]
 
 
 def zone_of_city(text: str) -> tuple[str | None, list[CityZone]]:
     """The zone of a city when its exact name means one zone; else (None, the candidates)."""
-    wanted = _fold_text(text)
-    exact = [c for name, c in _cities() if name == wanted]
+    exact = list(_city_index().get(_fold_text(text), ()))
     zones = {c.zone for c in exact}
     return (zones.pop() if len(zones) == 1 else None), exact
+
+
+class UnknownCity(TimezoneError):
+    def __init__(self, text: str, close: list[CityZone]):
+        self.text = text
+        hint = "; did you mean " + " or ".join(f"{c.city}, {c.country}" for c in close) + "?" if close else \
+            "; give a city of 15,000 people or more, or a time zone."
+        super().__init__(f"No city called “{text}” is known{hint}")
+
+
+def find_city(text: str) -> CityZone:
+    """The city "Name" or "Name, CC" (ISO country code) means: the biggest of
+    that name, as people mean Moscow in Russia. Unknown names raise
+    UnknownCity with the close ones (Goyang finds Goyang-si)."""
+    name, _, country = (part.strip() for part in text.rpartition(",")) if "," in text else (text, "", "")
+    wanted, country = _fold_text(name), country.upper()
+    exact = [c for c in _city_index().get(wanted, ()) if not country or c.country == country]
+    if exact:
+        return exact[0]
+    starting = [c for c in zones_for_city(name, limit=3) if not country or c.country == country]
+    index = _city_index()
+    close = [index[f][0] for f in difflib.get_close_matches(wanted, index, n=3, cutoff=0.8)]
+    raise UnknownCity(text, list(dict.fromkeys(starting + close))[:3])
+
+
+def country_zones(code: str) -> list[str]:
+    """The zones of a country (ISO 3166 code), most populous first as the tz database lists them."""
+    return list(pytz.country_timezones.get(code.strip().upper(), []))
 
 
 def now_utc() -> datetime:

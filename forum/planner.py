@@ -1,0 +1,254 @@
+"""Choosing the hour: how comfortable a meeting time is for each participant,
+the best start times for a day or a range of days, and the split of a world
+of participants into regional sessions.
+
+Pure rules over participants and UTC instants, no database: the planner's
+page, its API and the benchmarks call the same functions. Local times come
+from `timezones.offset_table`, one lookup per participant and instant.
+"""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from forum import timezones
+
+DAY = 24 * 60
+NIGHT_START, NIGHT_END = 22 * 60, 7 * 60  # any minute from 22:00 to 07:00 local is night
+STEPS = (5, 10, 15, 30, 60)
+MAX_PARTICIPANTS = 500
+MAX_DAYS = 60
+MAX_SESSIONS = 4
+FULL_MARGIN = 120  # minutes from a window's edge at which "inside" scores its best
+NIGHT_PENALTY = 10.0  # in a split, one person in the night outweighs ten who are comfortable
+
+
+class Comfort(StrEnum):
+    INSIDE = "inside"
+    EARLY_LATE = "early_late"
+    NIGHT = "night"
+
+
+@dataclass(frozen=True)
+class Window:
+    """The local hours a participant is glad to meet; an end before the start
+    is a window across midnight (22:00-06:00 for a night owl)."""
+
+    start: time = time(8)
+    end: time = time(20)
+
+    def minutes(self) -> tuple[int, int]:
+        start, end = self.start.hour * 60 + self.start.minute, self.end.hour * 60 + self.end.minute
+        return start, end if end > start else end + DAY
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class Participant:
+    label: str
+    timezone: str
+    weight: float = 1.0
+    window: Window = field(default_factory=Window)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One participant at one meeting time: their local start and end, their
+    comfort, and the value (0-1) the score adds up."""
+
+    participant: Participant
+    local_start: datetime
+    local_end: datetime
+    comfort: Comfort
+    value: float
+
+    def day_shift(self, day: date) -> int:
+        """-1, 0 or +1: the local start falls on the day before, on, or after `day`."""
+        return (self.local_start.date() - day).days
+
+    @property
+    def weekend(self) -> bool:
+        return self.local_start.weekday() >= 5
+
+
+@dataclass(frozen=True)
+class Option:
+    """A meeting time, scored for a group of participants."""
+
+    start_utc: datetime
+    end_utc: datetime
+    score: float
+    placements: tuple[Placement, ...]
+
+    @property
+    def counts(self) -> dict[Comfort, int]:
+        counts = dict.fromkeys(Comfort, 0)
+        for placement in self.placements:
+            counts[placement.comfort] += 1
+        return counts
+
+    @property
+    def has_night(self) -> bool:
+        return any(p.comfort is Comfort.NIGHT for p in self.placements)
+
+    def rank(self) -> tuple:
+        """Nobody in the night before anyone in the night, then the score, then the earlier."""
+        return (self.has_night, -self.score, self.start_utc)
+
+
+@dataclass(frozen=True)
+class Session:
+    """One of the regional sessions of a split: its members at their best start."""
+
+    members: tuple[Participant, ...]
+    option: Option
+
+
+def comfort(start_minute: int, length: int, window: Window) -> tuple[Comfort, float]:
+    """The comfort of a meeting from `start_minute` (local, 0-1439) lasting
+    `length` wall-clock minutes, and its value.
+
+    Inside the window: 1.0 when the meeting keeps two hours from its edges,
+    down to 0.9 at the edge. Early or late: 0.6, less 0.1 for each hour it
+    spills outside the window, never below 0.2. Night: 0.
+    """
+    begin, end = start_minute, start_minute + length
+    window_start, window_end = window.minutes()
+    margin = max(min(begin - (window_start + k), (window_end + k) - end) for k in (-DAY, 0, DAY))
+    if margin >= 0:
+        return Comfort.INSIDE, 0.9 + 0.1 * min(margin, FULL_MARGIN) / FULL_MARGIN
+    if any(begin < NIGHT_END + k and end > NIGHT_START - DAY + k for k in (0, DAY, 2 * DAY)):
+        return Comfort.NIGHT, 0.0
+    return Comfort.EARLY_LATE, max(0.2, 0.6 - 0.1 * (-margin) / 60)
+
+
+class Plan:
+    """Participants over a stretch of time. Offsets are looked up once per
+    zone, and a comfort once per (zone, window, meeting time): participants
+    who share both are scored together, which keeps a 500-person plan over
+    60 days cheap."""
+
+    def __init__(self, participants: Sequence[Participant], first: datetime, last: datetime):
+        self.participants = tuple(participants)
+        zones = {p.timezone for p in self.participants}
+        self._tables = {zone: timezones.offset_table(zone, first, last + timedelta(days=1)) for zone in zones}
+        self._cells: dict[tuple, tuple[datetime, datetime, Comfort, float]] = {}
+
+    def place(self, participant: Participant, start: datetime, end: datetime) -> Placement:
+        return Placement(participant, *self._cell(participant.timezone, participant.window, start, end))
+
+    def option(self, start: datetime, duration: timedelta, members: Sequence[Participant] | None = None) -> Option:
+        group = self.participants if members is None else tuple(members)
+        placements = tuple(self.place(p, start, start + duration) for p in group)
+        return Option(start, start + duration, self._score(_kinds(group), start, start + duration)[1], placements)
+
+    def best(self, starts: Iterable[datetime], duration: timedelta,
+             members: Sequence[Participant] | None = None, limit: int = 10) -> list[Option]:
+        group = self.participants if members is None else tuple(members)
+        kinds = _kinds(group)
+
+        def rank(start: datetime) -> tuple:
+            night, score = self._score(kinds, start, start + duration)
+            return night, -score, start
+
+        return [self.option(start, duration, group) for start in sorted(starts, key=rank)[:limit]]
+
+    def split(self, starts: Sequence[datetime], duration: timedelta, k: int) -> list[Session]:
+        """Group the participants into k sessions, each at one of `starts`, so
+        that the weighted comfort of all is highest and nobody is in the night
+        where any grouping allows it (a night counts -10).
+
+        k starts are chosen greedily, then improved by swapping one for
+        another while that helps; each participant joins the session whose
+        start suits them best. Sessions come back in order of start.
+        """
+        starts = list(starts)
+        kinds = _kinds(self.participants)
+        table = [[self._split_value(zone, window, s, s + duration) * sum(p.weight for p in members) for s in starts]
+                 for (zone, window), members in kinds.items()]
+        chosen: list[int] = []
+        for _ in range(min(k, len(starts))):
+            chosen.append(max((i for i in range(len(starts)) if i not in chosen),
+                              key=lambda i: _total(table, [*chosen, i])))
+        improved = True
+        while improved:
+            improved = False
+            for place, candidate in itertools.product(range(len(chosen)), range(len(starts))):
+                trial = [*chosen[:place], candidate, *chosen[place + 1:]]
+                if candidate not in chosen and _total(table, trial) > _total(table, chosen) + 1e-9:
+                    chosen, improved = trial, True
+        groups: list[list[Participant]] = [[] for _ in chosen]
+        for row, members in zip(table, kinds.values(), strict=True):
+            groups[max(range(len(chosen)), key=lambda g: (row[chosen[g]], -g))].extend(members)
+        self._fill_empty(groups, [starts[i] for i in chosen], duration)
+        return sorted((self.session(group, [starts[chosen[g]]], duration) for g, group in enumerate(groups) if group),
+                      key=lambda s: s.option.start_utc)
+
+    def session(self, members: Sequence[Participant], starts: Iterable[datetime], duration: timedelta) -> Session:
+        """A group of members at the best of `starts` for them (after moving people between groups)."""
+        return Session(tuple(members), self.best(starts, duration, members, limit=1)[0])
+
+    def _fill_empty(self, groups: list[list[Participant]], starts: list[datetime], duration: timedelta) -> None:
+        """A session nobody chose takes the participant another can spare at
+        the least cost, so that k participants make k sessions."""
+        def value(p: Participant, g: int) -> float:
+            return self._split_value(p.timezone, p.window, starts[g], starts[g] + duration) * p.weight
+
+        for empty in (g for g in range(len(groups)) if not groups[g]):
+            spare = [(g, p) for g, group in enumerate(groups) if len(group) > 1 for p in group]
+            if spare:
+                g, moved = min(spare, key=lambda gp: value(gp[1], gp[0]) - value(gp[1], empty))
+                groups[g].remove(moved)
+                groups[empty].append(moved)
+
+    def _cell(self, zone: str, window: Window, start: datetime, end: datetime) -> tuple[datetime, datetime, Comfort, float]:
+        key = (zone, window, start, end)
+        cell = self._cells.get(key)
+        if cell is None:
+            table = self._tables[zone]
+            local_start, local_end = table.local(start), table.local(end)
+            length = int((local_end.replace(tzinfo=None) - local_start.replace(tzinfo=None)).total_seconds() // 60)
+            cell = self._cells[key] = (local_start, local_end,
+                                       *comfort(local_start.hour * 60 + local_start.minute, length, window))
+        return cell
+
+    def _score(self, kinds: dict[tuple[str, Window], list[Participant]], start: datetime,
+               end: datetime) -> tuple[bool, float]:
+        """Whether anyone is in the night, and the weighted mean value (0-1, three decimals)."""
+        night, total, weight = False, 0.0, 0.0
+        for (zone, window), members in kinds.items():
+            _, _, kind, value = self._cell(zone, window, start, end)
+            share = sum(p.weight for p in members)
+            night, total, weight = night or kind is Comfort.NIGHT, total + value * share, weight + share
+        return night, round(total / (weight or 1.0), 3)
+
+    def _split_value(self, zone: str, window: Window, start: datetime, end: datetime) -> float:
+        _, _, kind, value = self._cell(zone, window, start, end)
+        return -NIGHT_PENALTY if kind is Comfort.NIGHT else value
+
+
+def _kinds(participants: Iterable[Participant]) -> dict[tuple[str, Window], list[Participant]]:
+    """Participants by (zone, window): those who share both share every comfort."""
+    kinds: dict[tuple[str, Window], list[Participant]] = {}
+    for p in participants:
+        kinds.setdefault((p.timezone, p.window), []).append(p)
+    return kinds
+
+
+def _total(table: list[list[float]], chosen: list[int]) -> float:
+    return sum(max(row[i] for i in chosen) for row in table)
+
+
+def candidate_starts(first: datetime, last: datetime, step_minutes: int) -> list[datetime]:
+    """Every `step_minutes` from `first` up to, not including, `last` (aware UTC instants)."""
+    count = int((last - first).total_seconds() // 60) // step_minutes
+    return [first + timedelta(minutes=step_minutes * n) for n in range(count)]
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
