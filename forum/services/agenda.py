@@ -65,16 +65,32 @@ def _checked(event: Event, data: SlotInput) -> dict:
     except ValueError:
         known = ", ".join(k.value for k in SlotKind)
         check.fail("kind", f"“{data.kind}” is not a kind of slot; use one of {known}.")
+    values["start_utc"], values["end_utc"] = _times(check, event, data)
+    check.raise_if_any()
+    return values
+
+
+def checked_times(event: Event, data: SlotInput) -> tuple[datetime, datetime]:
+    """The UTC start and end that saving `data` would give a slot, refused as
+    saving refuses them (a time in a DST gap, an end before the start); the
+    other fields are not looked at and nothing is written: a preview."""
+    check = Checker()
+    start, end = _times(check, event, data)
+    check.raise_if_any()
+    assert start and end  # raise_if_any() refused anything else
+    return start, end
+
+
+def _times(check: Checker, event: Event, data: SlotInput) -> tuple[datetime | None, datetime | None]:
     zone = check.zone("timezone", data.timezone or event.timezone)
-    start = values["start_utc"] = check.instant("start", data.start, zone, data.start_fold)
-    end = values["end_utc"] = check.instant("end", data.end, zone, data.end_fold)
+    start = check.instant("start", data.start, zone, data.start_fold)
+    end = check.instant("end", data.end, zone, data.end_fold)
     if start and end:
         if end <= start:
             check.fail("end", "The end must come after the start.")
         else:
             _check_within_days(check, event, start, end)
-    check.raise_if_any()
-    return values
+    return start, end
 
 
 def _check_within_days(check: Checker, event: Event, start: datetime, end: datetime) -> None:

@@ -8,8 +8,10 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from forum import planning, timezones
-from forum.models import Event, EventStatus, Registration, Release
+from forum.models import Event, EventStatus, Registration, Release, Slot
+from forum.planner import Comfort, Participant, Plan, Window
 from forum.services import agenda, attendee_mail, entries, privacy, registrations, releases, speakers
+from forum.services.agenda import SlotInput
 
 
 def context(page) -> dict:
@@ -66,22 +68,71 @@ def attendee_page(registration: Registration, token: str) -> AttendeePage:
 
 @dataclass
 class BuilderPage:
-    """The organiser's agenda builder: the draft in the event's zone and every warning about it."""
+    """The organiser's agenda builder: the draft in the event's zone, each
+    slot's speakers' own start times, and every warning about it."""
 
     days: list[planning.AgendaDay]
     warnings: dict[int, list]  # slots that overlap
     speaker_warnings: dict[int, list[str]]
+    local_starts: dict[int, list[speakers.BoardRow]]  # by slot id, with `times.local_time` and `times.night`
     hours_warnings: dict[int, str]
     pending: list[releases.Preview]  # changes the next release would publish
 
 
 def builder_page(event: Event) -> BuilderPage:
+    """The speakers' rows are read once for the whole agenda (a fixed number of queries, however many slots)."""
+    rows = speakers.board(event)
     return BuilderPage(
         days=planning.agenda_days(event.slots, event.timezone, event.timezone),
-        warnings=planning.overlap_warnings(event.slots), speaker_warnings=speakers.slot_warnings(event),
+        warnings=planning.overlap_warnings(event.slots), speaker_warnings=speakers.slot_warnings(rows),
+        local_starts=speakers.local_starts(rows),
         hours_warnings=agenda.hours_warnings(event),
         pending=releases.preview(event) if event.status is EventStatus.PUBLISHED else [],
     )
+
+
+COMFORT_WORDS = {
+    Comfort.INSIDE: f"inside {Window()}",
+    Comfort.EARLY_LATE: "early or late",
+    Comfort.NIGHT: "night",
+}
+
+
+@dataclass(frozen=True)
+class LocalTimes:
+    """One row of a time preview: someone's (or a zone's) start and end, and how kind the hour is."""
+
+    who: str
+    zone: str
+    start: str
+    end: str
+    comfort: Comfort
+    comfort_words: str
+
+
+@dataclass
+class TimePreview:
+    """A slot's typed new time as its speakers, the event's zone and the
+    organiser's own zone would see it, before anything is saved."""
+
+    rows: list[LocalTimes]
+
+
+def time_preview(slot: Slot, data: SlotInput, viewer_zone: str) -> TimePreview:
+    """Raises Invalid for times that saving would refuse, naming the field.
+
+    Comfort is the planner's, with its default window for everyone: the
+    builder knows no one's own hours."""
+    event = slot.event
+    start, end = agenda.checked_times(event, data)
+    people = [Participant(f"{s.name} (speaker)", s.timezone) for s in speakers.slot_speakers(slot)]
+    people += [Participant("The event's zone", event.timezone), Participant("Your zone", viewer_zone)]
+    option = Plan(people, start, end).option(start, end - start)
+    return TimePreview([
+        LocalTimes(p.participant.label, p.participant.timezone, timezones.format_datetime(start, p.participant.timezone),
+                   timezones.format_datetime(end, p.participant.timezone), p.comfort, COMFORT_WORDS[p.comfort])
+        for p in option.placements
+    ])
 
 
 @dataclass

@@ -376,6 +376,8 @@ class SlotTimes:
     the speaker's zone, in the event's, and whether it falls in their night."""
 
     local_start: str
+    local_time: str  # the start on the speaker's clock, HH:MM, for a line of several speakers
+    day_note: str  # "(+1 day)" when that start falls on another day than in the event's zone
     local_span: str  # start and end, in the speaker's zone
     event_start: str
     event_span: str
@@ -386,8 +388,11 @@ class SlotTimes:
 
 def slot_times(invitation: Invitation) -> SlotTimes:
     slot, mine, theirs = invitation.slot, invitation.speaker.timezone, invitation.slot.event.timezone
+    shift = (timezones.local_date(slot.start_utc, mine) - timezones.local_date(slot.start_utc, theirs)).days
     times = SlotTimes(
         local_start=timezones.format_datetime(slot.start_utc, mine),
+        local_time=timezones.format_time(slot.start_utc, mine),
+        day_note=f"({shift:+d} day{'s' if abs(shift) > 1 else ''})" if shift else "",
         local_span=timezones.format_span(slot.start_utc, slot.end_utc, mine),
         event_start=timezones.format_datetime(slot.start_utc, theirs),
         event_span=timezones.format_span(slot.start_utc, slot.end_utc, theirs),
@@ -463,10 +468,10 @@ def board_page(event: Event) -> Board:
     return Board(rows, sum(r.invitation.status in ANSWERED for r in rows))
 
 
-def slot_warnings(event: Event) -> dict[int, list[str]]:
-    """For the builder: per slot, the night and double-booking warnings of its speakers."""
+def slot_warnings(rows: list[BoardRow]) -> dict[int, list[str]]:
+    """For the builder: per slot, the night and double-booking warnings of its speakers (rows of `board`)."""
     warnings: dict[int, list[str]] = {}
-    for row in board(event):
+    for row in rows:
         if row.invitation.status not in ACTIVE:
             continue
         if row.times.night:
@@ -474,6 +479,25 @@ def slot_warnings(event: Event) -> dict[int, list[str]]:
         for other in row.conflicts:
             warnings.setdefault(row.slot.id, []).append(f"{row.speaker.name} is also on {other.label} at that time")
     return warnings
+
+
+def slot_speakers(slot: Slot) -> list[Speaker]:
+    """The speakers on a slot or asked to be, in the slot's order (one query)."""
+    return list(db.session.scalars(
+        select(Speaker).join(Invitation, Invitation.speaker_id == Speaker.id)
+        .where(Invitation.slot_id == slot.id, Invitation.status.in_(ACTIVE))
+        .order_by(Invitation.position, Invitation.id)
+    ))
+
+
+def local_starts(rows: list[BoardRow]) -> dict[int, list[BoardRow]]:
+    """For the builder: per slot, the speakers on it or asked to be (rows of `board`), whose
+    own start times it shows inline."""
+    starts: dict[int, list[BoardRow]] = {}
+    for row in rows:
+        if row.invitation.status in ACTIVE:
+            starts.setdefault(row.slot.id, []).append(row)
+    return starts
 
 
 # Reminders ----------------------------------------------------------------------

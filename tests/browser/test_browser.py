@@ -356,3 +356,29 @@ def test_pages_work_under_the_content_security_policy(server, new_page):
     with page.expect_console_message(lambda message: CSP_REFUSAL in message.text):
         page.evaluate("document.body.setAttribute('style', 'color: red')")
     assert len(refusals) == 1
+
+
+def test_slot_form_previews_local_times_while_typing(server, new_page):
+    """local-times.js refreshes "Everyone's local time" as the start is typed, saving nothing."""
+    page = new_page(timezone_id="Europe/Amsterdam")
+    refusals = _csp_refusals(page)
+    _log_in_as_demo_organiser(page, server)
+    builder = server + "/organiser/events/smart-tech-fighting-covid-19/"
+    page.goto(builder)
+    row = page.locator("tr", has_text="Policy and Demands")
+    before = _text(row, "td.time")
+    assert "Economic Board Utrecht representative" in row.locator("p.local-starts").inner_text()
+    row.get_by_role("link", name="Edit Policy and Demands").click()
+    stored = page.input_value("#start")
+    typed = f"{stored[:10]}T19:00"
+    assert page.locator("#local-times table").count() == 0
+    page.fill("#start", typed)
+    page.fill("#end", f"{stored[:10]}T19:45")
+    page.wait_for_selector("#local-times table")
+    utrecht = page.locator("#local-times tr", has_text="Economic Board Utrecht representative")
+    seen = datetime.fromisoformat(typed).replace(tzinfo=TAIPEI).astimezone(ZoneInfo("Europe/Amsterdam"))
+    assert f"{seen:%H:%M} (UTC+0{seen.utcoffset().seconds // 3600}:00)" in utrecht.locator("td").nth(1).inner_text()
+    assert page.input_value("#start") == typed
+    assert refusals == []
+    page.goto(builder)
+    assert _text(page.locator("tr", has_text="Policy and Demands"), "td.time") == before, "nothing was saved"

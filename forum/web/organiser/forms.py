@@ -1,6 +1,15 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField, URLField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
@@ -44,6 +53,12 @@ class SlotForm(WallClockRange, FlaskForm):
     track = StringField("Track (for parallel sessions; empty means everyone)")
     description = TextAreaField("Description")
     speakers_text = StringField("Speakers (free text)")
+
+
+class SlotEditForm(SlotForm):
+    """Editing a slot can first show everyone's local times for the typed ones, saving nothing."""
+
+    preview = SubmitField("Show local times")
 
 
 class ShiftForm(FlaskForm):

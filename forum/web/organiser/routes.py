@@ -20,10 +20,12 @@ from forum.web.organiser.forms import (
     OrganiserForm,
     ReleaseForm,
     ShiftForm,
+    SlotEditForm,
     SlotForm,
     TokenForm,
 )
 from forum.web.secret_links import private
+from forum.web.zone import page_zone
 
 
 def _event(slug: str, with_agenda: bool = False):
@@ -111,11 +113,24 @@ def add_slot(slug: str):
 def edit_slot(slug: str, slot_id: int):
     event = _event(slug)
     slot = agenda.slot_of(event, slot_id)
-    form = SlotForm(data=None if request.method == "POST" else asdict(agenda.as_input(slot)))
+    form = SlotEditForm(data=None if request.method == "POST" else asdict(agenda.as_input(slot)))
+    if form.preview.data:
+        return _preview_slot(form, event, slot)
     if submit(form, lambda: agenda.update_slot(slot, to_input(form, SlotInput))):
         flash(f"Saved “{slot.title}”.")
         return _builder(event.slug)
     return render_template("organiser/slot_form.html", form=form, event=event, slot=slot), status_of(form)
+
+
+def _preview_slot(form, event, slot):
+    """The form as typed with everyone's local times for it, saving nothing;
+    only the preview itself when local-times.js asks (X-Fragment), to refresh it in place."""
+    zone, zone_error = page_zone(event.timezone)
+    preview = submit(form, lambda: pages.time_preview(slot, to_input(form, SlotInput), zone.name))
+    fragment = bool(request.headers.get("X-Fragment"))
+    template = "organiser/_local_times.html" if fragment else "organiser/slot_form.html"
+    return render_template(template, form=form, event=event, slot=slot, preview=preview, zone=zone,
+                           zone_error=zone_error, fragment=fragment), status_of(form)
 
 
 @bp.post("/events/<slug>/slots/<int:slot_id>/<any(delete, duplicate, up, down):action>")
