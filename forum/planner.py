@@ -122,9 +122,21 @@ def comfort(start_minute: int, length: int, window: Window) -> tuple[Comfort, fl
     margin = max(min(begin - (window_start + k), (window_end + k) - end) for k in (-DAY, 0, DAY))
     if margin >= 0:
         return Comfort.INSIDE, 0.9 + 0.1 * min(margin, FULL_MARGIN) / FULL_MARGIN
-    if any(begin < NIGHT_END + k and end > NIGHT_START - DAY + k for k in (0, DAY, 2 * DAY)):
+    if is_night(begin, length):
         return Comfort.NIGHT, 0.0
     return Comfort.EARLY_LATE, max(0.2, 0.6 - 0.1 * (-margin) / 60)
+
+
+def is_night(start_minute: int, length: int) -> bool:
+    """Whether any minute of a meeting from `start_minute` (local, 0-1439)
+    lasting `length` wall-clock minutes falls between 22:00 and 07:00."""
+    end = start_minute + length
+    return any(start_minute < NIGHT_END + k and end > NIGHT_START - DAY + k for k in (0, DAY, 2 * DAY))
+
+
+def waking_hours() -> str:
+    """07:00–22:00: the hours outside the night, as messages name them."""
+    return f"{NIGHT_END // 60:02d}:00–{NIGHT_START // 60:02d}:00"
 
 
 class Plan:

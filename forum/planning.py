@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from forum import timezones
+from forum import planner, timezones
 from forum.models.speaker import InvitationStatus
 
 MAX_SHIFT_MINUTES = 7 * 24 * 60
@@ -152,17 +152,13 @@ def now_and_next(slots: Sequence, now: datetime) -> dict[int, str]:
 
 # Speakers -------------------------------------------------------------------
 
-WAKING_START, WAKING_END = time(7, 0), time(22, 0)
-
-
 def night_warning(start_utc: datetime, end_utc: datetime, zone: str) -> str | None:
-    """Why a slot is unkind to someone in `zone`, or None when it falls
-    within 07:00-22:00 of their own day."""
+    """Why a slot is unkind to someone in `zone` (any of it in their night,
+    the planner's rule), or None."""
     start, end = timezones.local_naive(start_utc, zone), timezones.local_naive(end_utc, zone)
-    if start.time() >= WAKING_START and end.date() == start.date() and end.time() <= WAKING_END:
+    if not planner.is_night(start.hour * 60 + start.minute, int((end - start).total_seconds() // 60)):
         return None
-    return (f"{start:%H:%M}–{end:%H:%M} in {zone} is outside {WAKING_START:%H:%M}–{WAKING_END:%H:%M} "
-            "(night for the speaker)")
+    return f"{start:%H:%M}–{end:%H:%M} in {zone} is outside {planner.waking_hours()} (night for the speaker)"
 
 
 @dataclass(frozen=True)
