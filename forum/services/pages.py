@@ -4,19 +4,19 @@ services/speakers.py, beside the rows they share.)"""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
-from datetime import datetime
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
 
 from forum import planning, timezones
 from forum.models import Event, EventStatus, Registration, Release, Slot
-from forum.planner import Comfort, Participant, Plan, Window
-from forum.services import agenda, attendee_mail, entries, privacy, registrations, releases, speakers
+from forum.planner import Comfort, Option, Participant, Placement, Plan, Window
+from forum.services import agenda, attendee_mail, entries, plans, privacy, registrations, releases, speakers
 from forum.services.agenda import SlotInput
 
 
 def context(page) -> dict:
     """A view model's fields as template variables (not asdict: that copies nested dataclasses to dicts)."""
-    return {field.name: getattr(page, field.name) for field in fields(page)}
+    return {name.name: getattr(page, name.name) for name in fields(page)}
 
 
 @dataclass
@@ -151,3 +151,107 @@ def registration_list(event: Event, query: str, status: str, page: int, per_page
     rows, total = registrations.listing(event, query, status, page, per_page)
     return RegistrationList(rows=rows, total=total, page=page, per_page=per_page,
                             ranks=registrations.waitlist_ranks(rows), counts=privacy.counts(event))
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One participant at one start: their local time, comfort, and which local day it is."""
+
+    time: str
+    comfort: Comfort
+    shift: int  # -1, 0 or +1: their day before, the day asked for, or the day after
+    weekend: bool
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    """One start of the day grid, in the event's zone, and the agenda's slots at it."""
+
+    start_utc: datetime
+    time: str
+    starting: list[str]  # titles of the slots that start within this step
+    running: list[str]  # titles of the slots that started earlier and still go on
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    option: Option
+    start: str  # UTC, as "use this time" posts it
+    when: str  # in the event's zone
+    utc: str
+    explained: str
+    people: list[tuple[plans.Member, str, Placement]]  # each one's local start and end in words
+
+
+@dataclass
+class PlannerPage:
+    """The planner of one event: who is in the plan and, when the query was
+    accepted and the plan has anyone in it, the day grid and the best starts
+    (for the day, and across the range when one was asked for)."""
+
+    members: list[plans.Member]
+    slots: list[Slot]
+    day: date | None = None
+    columns: list[GridColumn] = field(default_factory=list)
+    rows: list[tuple[plans.Member, list[GridCell]]] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    across: list[Suggestion] = field(default_factory=list)
+    days: list[date] = field(default_factory=list)  # of the range
+
+
+def planner_page(event: Event, query: plans.PlanQuery | None) -> PlannerPage:
+    """The page; without a query (the one typed was refused), who is in the plan only."""
+    members = plans.members(event)
+    page = PlannerPage(members, list(event.slots))
+    if query is None or not members:
+        return page
+    asked = plans.plans(event, query, members)
+    page.day = asked.day
+    grid = asked.result.grid(asked.day)
+    step = timedelta(minutes=asked.result.step_minutes)
+    page.columns = [_column(event, option.start_utc, step) for option in grid]
+    page.rows = [(member, [_cell(option.placements[n], asked.day) for option in grid])
+                 for n, member in enumerate(members)]
+    page.suggestions = [_suggestion(event, members, option) for option in asked.result.suggestions]
+    if asked.across is not None:
+        page.across = [_suggestion(event, members, option) for option in asked.across.suggestions]
+        page.days = asked.across.days
+    return page
+
+
+def _column(event: Event, start: datetime, step: timedelta) -> GridColumn:
+    return GridColumn(start, timezones.format_time(start, event.timezone),
+                      [s.title for s in event.slots if start <= s.start_utc < start + step],
+                      [s.title for s in event.slots if s.start_utc < start < s.end_utc])
+
+
+def _cell(placement: Placement, day: date) -> GridCell:
+    return GridCell(timezones.format_clock(placement.local_start), placement.comfort, placement.day_shift(day),
+                    placement.weekend)
+
+
+def _suggestion(event: Event, members: list[plans.Member], option: Option) -> Suggestion:
+    counts = option.counts
+    night = counts[Comfort.NIGHT]
+    explained = (
+        f"{option.score:.3f} is the weighted mean of everyone's comfort: {counts[Comfort.INSIDE]} inside their "
+        f"window (0.9 to 1.0 each, more the further from its edges), {counts[Comfort.EARLY_LATE]} early or late "
+        f"(0.6, less 0.1 per hour outside the window), {night} in the night (0). "
+        + (f"With {night} in the night it ranks below every time that has nobody in the night."
+           if night else "Nobody is in the night.")
+    )
+    people = [(member, _local_span(p), p) for member, p in zip(members, option.placements, strict=True)]
+    return Suggestion(option, timezones.utc_isoformat(option.start_utc),
+                      timezones.format_span(option.start_utc, option.end_utc, event.timezone),
+                      f"{_hours(option.start_utc, option.end_utc, 'UTC')} UTC",
+                      explained, people)
+
+
+def _local_span(placement: Placement) -> str:
+    """'Wed 19 Aug 2026 10:00–11:00': a participant's own day and hours of a meeting."""
+    start, end = placement.local_start, placement.local_end
+    return f"{timezones.format_day(start.date())} {timezones.format_clock(start)}–{timezones.format_clock(end)}"
+
+
+def _hours(start: datetime, end: datetime, zone: str) -> str:
+    return f"{timezones.format_time(start, zone)}–{timezones.format_time(end, zone)}"

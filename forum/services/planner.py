@@ -117,11 +117,12 @@ def resolve(check: Checker, typed: list[ParticipantInput]) -> list[Participant]:
         return []
     resolved = []
     for n, person in enumerate(typed):
-        resolved.append(_participant(check, f"participants.{n}", person))
+        resolved.append(participant(check, f"participants.{n}", person))
     return [p for p in resolved if p is not None]
 
 
-def _participant(check: Checker, at: str, typed: ParticipantInput) -> Participant | None:
+def participant(check: Checker, at: str, typed: ParticipantInput) -> Participant | None:
+    """One typed participant checked, its fields named under `at`; None when refused."""
     city, zone = (typed.city or "").strip(), (typed.timezone or "").strip()
     if bool(city) == bool(zone):
         check.fail(f"{at}.city", "Give either a city or a time zone (one of the two).")

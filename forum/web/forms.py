@@ -10,7 +10,7 @@ form or button shows a use case's refusal, the same on every page.
 - NotFound inside a form's use case (it names a speaker or slot gone since
   the page was shown): above the form, as typed (404).
 
-`submit` does this for forms, `press` for buttons. Elsewhere NotFound is an
+`submit` does this for forms, `ask` for GET forms, `press` for buttons. Elsewhere NotFound is an
 error page (web/errors.py), as on the API; so is an expired form, which
 Flask-WTF refuses before any view runs.
 """
@@ -78,6 +78,8 @@ def show_errors(form, error: Invalid) -> None:
         fold = getattr(form, f"{name}_fold", None)
         if fold is not None:
             fold.choices = [SelectChoice(str(c.fold), c.label) for c in choices]
+        elif name in form:  # a question of another kind (which city, which zone): (value, label) pairs
+            form[name].choices = [SelectChoice(value, label) for value, label in choices]
 
 
 def to_input(form, input_class, current=None):
@@ -115,6 +117,17 @@ def submit(form, action):
     flashed, for a Conflict); `status_of(form)` is the status to show it with.
     """
     if not form.validate_on_submit():
+        return None
+    try:
+        return action()
+    except (Invalid, Conflict, NotFound) as error:
+        refuse(form, error)
+        return None
+
+
+def ask(form, action):
+    """`submit` for a GET form (a question, not a change): no token, no POST."""
+    if not form.validate():
         return None
     try:
         return action()

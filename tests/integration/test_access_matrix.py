@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from forum.services import accounts, agenda, feeds, registrations, releases, speakers
+from forum.services import accounts, agenda, feeds, plans, registrations, releases, speakers
 from forum.services.agenda import SlotInput
+from forum.services.plans import ParticipantFields
 from forum.services.registrations import RegistrationInput
 from forum.services.speakers import SpeakerInput
 from tests.support.app import wipe_database
@@ -61,9 +62,10 @@ MATRIX = {
     "organiser.revoke_token": (ACCOUNT, {}),
     "api_events.create_event": (API, {}),
     **{f"organiser.{name}": (ORGANISER, {}) for name in (
-        "add_organiser", "add_slot", "add_speaker", "assign_speaker", "builder", "edit_event", "edit_slot",
-        "edit_speaker", "erase_registration", "import_agenda", "message_attendees", "outbox_page", "publish_changes",
-        "registrations_page", "retry_outbox", "send_invitation", "shift", "speakers_board")},
+        "add_organiser", "add_plan_participant", "add_slot", "add_speaker", "assign_speaker",
+        "audience_from_registrations", "builder", "edit_event", "edit_slot", "edit_speaker", "erase_registration",
+        "import_agenda", "message_attendees", "outbox_page", "planner", "publish_changes", "registrations_page",
+        "remove_plan_participant", "retry_outbox", "send_invitation", "shift", "speakers_board", "use_time")},
     "organiser.change_status": (ORGANISER, {"action": "unpublish"}),
     "organiser.export_agenda": (ORGANISER, {"kind": "xlsx"}),
     "organiser.export_registrations": (ORGANISER, {"kind": "csv"}),
@@ -90,7 +92,8 @@ def test_every_route_has_an_entry(app):
 
 class Forum:
     """One published event of Ada's with a released slot, a confirmed speaker
-    without a photo, a registrant, and the links each of them was mailed."""
+    without a photo, a registrant, a participant added to its plan, and the
+    links each of them was mailed."""
 
     def __init__(self):
         self.ada = accounts.create_organiser("ada@example.org", "correct horse", "Ada")
@@ -106,6 +109,7 @@ class Forum:
         speakers.confirm(self.speaker, self.invitation.id)
         self.registration = registrations.register_attendee(self.event, RegistrationInput(
             name="Ada L", email="attendee@example.org", timezone="UTC"))
+        self.participant = plans.add_participant(self.event, ParticipantFields(timezone="Europe/London"))
         self.tokens = {REGISTRANT: mailed_link("attendee@example.org"),
                        SPEAKER: mailed_link("wim@example.org", "speakers"),
                        ORGANISER_FEED: feeds.new_organiser_feed_link(self.ada)}
@@ -117,6 +121,7 @@ class Forum:
         _, choices = MATRIX[rule.endpoint]
         values = {"slug": self.event.slug, "slot_id": self.slot.id, "speaker_id": self.speaker.id,
                   "invitation_id": self.invitation.id, "registration_id": self.registration.id,
+                  "participant_id": self.participant.id,
                   "uid": self.slot.uid, "token": token, "token_id": self.ada_token_id, **choices}
         with app.test_request_context():
             return app.url_map.bind("localhost").build(

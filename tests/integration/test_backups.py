@@ -16,7 +16,20 @@ from sqlalchemy import func, select
 from forum import create_app
 from forum.extensions import db
 from forum.models import Event, HeldEntry
-from forum.services import accounts, agenda, backups, demo, events, feeds, privacy, registrations, releases, speakers
+from forum.services import (
+    accounts,
+    agenda,
+    backups,
+    demo,
+    events,
+    feeds,
+    plans,
+    privacy,
+    registrations,
+    releases,
+    speakers,
+)
+from forum.services.plans import ParticipantFields
 from tests.support.app import IsolatedClient, app_config
 from tests.support.mail import mailed_link
 
@@ -69,7 +82,8 @@ def _rich_event(client, co_organiser) -> dict:
     """The upcoming demo, lived in: a co-organiser with a feed link, four
     registrants (one cancelled, one erased), a speaker with a photo who confirmed, a
     renamed slot released to everyone, then a slot deleted (still in the
-    released agenda). Returns the secret links mailed, as their owners hold them."""
+    released agenda), and a participant of the planner beside the speakers.
+    Returns the secret links mailed, as their owners hold them."""
     demo.load_demo(upcoming=True)
     event = db.session.scalar(select(Event).where(Event.slug == SLUG))
     events.add_organiser(event, co_organiser.email)
@@ -89,6 +103,8 @@ def _rich_event(client, co_organiser) -> dict:
     agenda.update_slot(opening, data)
     releases.publish_changes(event, co_organiser, "The mayor opens")
     agenda.delete_slot(event.slots[-1])
+    plans.add_participant(event, ParticipantFields(kind="audience", country="NZ", country_zone="Pacific/Chatham",
+                                                   weight="12.5", window="22:00-06:00"))
     return {"attendee": mailed_link(PEOPLE[0][0]), "speaker": mailed_link(speaker.email, "speakers"),
             "organiser_feed": feeds.new_organiser_feed_link(co_organiser)}
 

@@ -224,3 +224,49 @@ def test_invitations_keep_their_rows_through_the_renames(empty_database):
                 conn.execute(text(f"DELETE FROM {table}"))
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_plan_participants_keep_their_rules_in_the_database(empty_database):
+    """0015_plan_participants: a weight above 0, one label per event, a window
+    within a day that ends other than it starts, and the rows go with their
+    event; down, the table goes and the rest stays."""
+    from alembic.script import ScriptDirectory
+    from flask_migrate import upgrade as migrate_to
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        before = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config()).get_revision(
+            "0015_plan_participants").down_revision
+        migrate_to(revision="0015_plan_participants")
+        engine = create_engine(empty_database)
+        if engine.dialect.name == "sqlite":  # SQLite enforces foreign keys when asked, per connection
+            from sqlalchemy import event as sa_event
+            sa_event.listen(engine, "connect", lambda connection, _: connection.execute("PRAGMA foreign_keys=ON"))
+        insert = ("INSERT INTO plan_participants (event_id, kind, label, timezone, place, weight, window_start, "
+                  "window_end, created_at) VALUES (1, :kind, :label, 'Asia/Taipei', '', :weight, :start, :end, "
+                  "'2029-01-01 00:00:00')")
+        good = {"kind": "audience", "label": "Taipei", "weight": 40, "start": 480, "end": 1200}
+        with engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO events (uid, slug, title, description, timezone, start_utc, end_utc, venue, "
+                "livestream_url, join_url, status, sequence, created_at, updated_at, approval_required) VALUES "
+                "('e1', 'old', 'Old forum', '', 'UTC', '2030-01-01 08:00:00', '2030-01-01 10:00:00', '', '', '', "
+                "'draft', 0, '2029-01-01 00:00:00', '2029-01-01 00:00:00', false)"))
+            conn.execute(text(insert), good)
+            conn.execute(text(insert), {**good, "label": "Night owl", "start": 1320, "end": 360})  # across midnight
+        for bad in [{"label": "Taipei"}, {"label": "b", "weight": 0}, {"label": "c", "weight": -1},
+                    {"label": "d", "start": 600, "end": 600}, {"label": "e", "end": 1440},
+                    {"label": "f", "kind": "robot"}]:
+            with pytest.raises(IntegrityError), engine.begin() as conn:
+                conn.execute(text(insert), {**good, **bad})
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM events"))
+            assert conn.execute(text("SELECT count(*) FROM plan_participants")).scalar() == 0
+        engine.dispose()
+        downgrade(revision=before)
+        assert "plan_participants" not in inspect(db.engine).get_table_names()
+        assert "events" in inspect(db.engine).get_table_names()
+        downgrade(revision="base")
+        db.engine.dispose()

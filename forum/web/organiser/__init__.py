@@ -11,6 +11,6 @@ def require_login():
 
 
 def init_app(app: Flask) -> None:
-    from forum.web.organiser import registrations, routes, speakers  # noqa: F401
+    from forum.web.organiser import planner, registrations, routes, speakers  # noqa: F401
 
     app.register_blueprint(bp)

@@ -4,6 +4,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -13,7 +14,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from forum.models import SlotKind, SpeakerRole
+from forum.models import ParticipantKind, SlotKind, SpeakerRole
+from forum.planner import STEPS
 from forum.web.forms import LOCAL_FORMATS, SpeakerFields, WallClockRange
 
 TZ_HINT = "Type to search, e.g. Taipei or Amsterdam; the current UTC offset is shown beside each name."
@@ -104,3 +106,40 @@ class AssignForm(FlaskForm):
     slot_id = SelectField("Slot", coerce=int, validate_choice=False)
     role = SelectField("Role", choices=[SelectChoice(r.value, r.value.capitalize()) for r in SpeakerRole])
     send = BooleanField("Send the invitation now", default=True)
+
+
+class PlannerForm(FlaskForm):
+    """The planner's question, asked by GET (a link to it is the same plan): no token."""
+
+    class Meta:
+        csrf = False
+
+    date = StringField("Day (in the event's zone)", render_kw={"placeholder": "YYYY-MM-DD", "inputmode": "numeric"})
+    duration = StringField("Duration (minutes)", render_kw={"inputmode": "numeric"})
+    step = SelectField("Step", choices=[SelectChoice(str(m), f"{m} minutes") for m in STEPS], validate_choice=False)
+    date_from = StringField("Also rank across the days from", render_kw={"placeholder": "YYYY-MM-DD"})
+    date_to = StringField("to (up to 60 days)", render_kw={"placeholder": "YYYY-MM-DD"})
+
+
+class ParticipantForm(FlaskForm):
+    kind = SelectField("Who", choices=[SelectChoice(ParticipantKind.PERSON.value, "A person"),
+                                       SelectChoice(ParticipantKind.AUDIENCE.value, "An audience region")],
+                       default=ParticipantKind.PERSON.value, validate_choice=False)
+    city = StringField("City", render_kw={"placeholder": "e.g. Edinburgh, or Portland, US"})
+    city_choice = RadioField("Which one?", choices=[], validate_choice=False)
+    timezone = StringField("…or a time zone", render_kw={"placeholder": "e.g. Asia/Taipei"})
+    country = StringField("…or a country", render_kw={"placeholder": "e.g. NZ or New Zealand"})
+    country_zone = RadioField("Which zone of the country?", choices=[], validate_choice=False)
+    label = StringField("Label (empty: the place)", render_kw={"maxlength": 120})
+    weight = StringField("Weight (1 for one person; for a region, the people it stands for)",
+                         render_kw={"inputmode": "decimal", "placeholder": "1"})
+    window = StringField("Glad to meet, local time (HH:MM-HH:MM; an end before the start crosses midnight)",
+                         render_kw={"placeholder": "08:00-20:00"})
+
+
+class UseTimeForm(FlaskForm):
+    """“Use this time”: each suggestion's button posts its start."""
+
+    start = StringField()
+    slot_id = SelectField("Use the time for", validate_choice=False)
+    title = StringField("Title of the new slot", render_kw={"maxlength": 200})

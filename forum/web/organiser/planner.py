@@ -1,0 +1,93 @@
+"""The planner of one event: who is in the plan, everyone's day, the best starts, and "use this time".
+
+The plan's question (day, duration, step, range) travels in the query
+string, through every form on the page and back, so nothing typed is lost.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from forum import timezones
+from forum.services import events, pages, plans
+from forum.services.plans import ParticipantFields, PlanQuery, UseFields
+from forum.web.forms import ask, press, status_of, submit, to_input
+from forum.web.organiser import bp
+from forum.web.organiser.forms import ActionForm, ParticipantForm, PlannerForm, UseTimeForm
+
+
+def _planner_url(slug: str) -> str:
+    """The planner, asking what the page asked (its query string kept)."""
+    asked = request.query_string.decode()
+    return url_for("organiser.planner", slug=slug) + (f"?{asked}" if asked else "")
+
+
+def _use_form(event, form: UseTimeForm | None = None) -> UseTimeForm:
+    form = form or UseTimeForm()
+    form.slot_id.choices = [SelectChoice("", "A new slot, as long as the plan")] + [
+        SelectChoice(str(s.id), f"Move “{s.title}” ({timezones.format_datetime(s.start_utc, event.timezone)}), "
+                                "keeping its length")
+        for s in event.slots
+    ]
+    return form
+
+
+def _render(event, participant_form=None, use_form=None, status: int = 200):
+    """The page for the question in the query string; a refused question shows beside its fields (422)."""
+    form = PlannerForm(request.args, data=asdict(plans.default_query(event)))
+    page = ask(form, lambda: pages.planner_page(event, to_input(form, PlanQuery)))
+    if page is None:
+        page = pages.planner_page(event, None)
+    return render_template(
+        "organiser/planner.html", event=event, **pages.context(page), query_form=form,
+        query={name: request.args[name] for name in PlanQuery.__dataclass_fields__ if request.args.get(name)},
+        participant_form=participant_form or ParticipantForm(),
+        use_form=_use_form(event, use_form), action_form=ActionForm(),
+    ), max(status, status_of(form))
+
+
+@bp.get("/events/<slug>/planner")
+def planner(slug: str):
+    return _render(events.organiser_event(current_user, slug, with_agenda=True))
+
+
+@bp.post("/events/<slug>/planner/participants")
+def add_plan_participant(slug: str):
+    event = events.organiser_event(current_user, slug, with_agenda=True)
+    form = ParticipantForm()
+    added = submit(form, lambda: plans.add_participant(event, to_input(form, ParticipantFields)))
+    if added is None:
+        return _render(event, participant_form=form, status=status_of(form))
+    flash(f"{added.label} ({added.timezone}) is in the plan.")
+    return redirect(_planner_url(slug))
+
+
+@bp.post("/events/<slug>/planner/participants/<int:participant_id>/delete")
+def remove_plan_participant(slug: str, participant_id: int):
+    event = events.organiser_event(current_user, slug)
+    row = plans.participant_of(event, participant_id)
+    return press(lambda: plans.remove_participant(row), _planner_url(slug),
+                 lambda label: f"{label} is out of the plan.")
+
+
+@bp.post("/events/<slug>/planner/audience")
+def audience_from_registrations(slug: str):
+    event = events.organiser_event(current_user, slug)
+    return press(lambda: plans.audience_from_registrations(event), _planner_url(slug),
+                 lambda zones: f"The audience now follows the registrations: {zones} zone(s), weighted by people.")
+
+
+@bp.post("/events/<slug>/planner/use")
+def use_time(slug: str):
+    """Move a slot to a suggested start, or add one there; a refusal shows the page as it was asked."""
+    event = events.organiser_event(current_user, slug, with_agenda=True)
+    form = _use_form(event)
+    slot = submit(form, lambda: plans.use_time(event, to_input(form, UseFields), to_input(
+        PlannerForm(request.args), PlanQuery)))
+    if slot is None:
+        return _render(event, use_form=form, status=status_of(form))
+    flash(f"“{slot.title}” is now at {timezones.format_span(slot.start_utc, slot.end_utc, event.timezone)}.")
+    return redirect(_planner_url(slug))
