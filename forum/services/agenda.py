@@ -198,10 +198,24 @@ def slot_of(event: Event, slot_id: int) -> Slot:
 
 
 def add_slot(event: Event, data: SlotInput) -> Slot:
-    slot = Slot(event=event, **_checked(event, data))
-    db.session.add(slot)
+    return add_slots(event, [data])[0]
+
+
+def add_slots(event: Event, inputs: list[SlotInput]) -> list[Slot]:
+    """Several slots in one change, all or none (the planner's sessions):
+    a refusal names the slot, "Slot 2: ...", when there are several."""
+    values = []
+    for n, data in enumerate(inputs, start=1):
+        try:
+            values.append(_checked(event, data))
+        except Invalid as error:
+            if len(inputs) == 1:
+                raise
+            raise Invalid({"starts": f"Slot {n}: " + " ".join(error.fields.values())}) from None
+    slots = [Slot(event=event, **checked) for checked in values]
+    db.session.add_all(slots)
     db.session.commit()
-    return slot
+    return slots
 
 
 def update_slot(slot: Slot, data: SlotInput) -> Slot:

@@ -197,6 +197,15 @@ class PlannerPage:
     suggestions: list[Suggestion] = field(default_factory=list)
     across: list[Suggestion] = field(default_factory=list)
     days: list[date] = field(default_factory=list)  # of the range
+    sessions: list[SessionView] = field(default_factory=list)  # of a split into regional sessions
+    session_of: list[int] = field(default_factory=list)  # each member's session number, in members' order
+
+
+@dataclass(frozen=True)
+class SessionView:
+    number: int
+    suggestion: Suggestion  # its start, explained, with only its members
+    who: str  # its members, as the slot's description says
 
 
 def planner_page(event: Event, query: plans.PlanQuery | None) -> PlannerPage:
@@ -216,6 +225,16 @@ def planner_page(event: Event, query: plans.PlanQuery | None) -> PlannerPage:
     if asked.across is not None:
         page.across = [_suggestion(event, members, option) for option in asked.across.suggestions]
         page.days = asked.across.days
+    if asked.sessions:
+        index = {id(p): n for n, p in enumerate(asked.result.participants)}
+        page.session_of = [0] * len(members)
+        for number, session in enumerate(asked.sessions, start=1):
+            own = [members[index[id(p)]] for p in session.members]
+            for p in session.members:
+                page.session_of[index[id(p)]] = number
+            page.sessions.append(SessionView(number, _suggestion(event, own, session.option), ", ".join(
+                f"{m.label} ({_local_span(p)}, {m.timezone})" for m, p in zip(own, session.option.placements,
+                                                                              strict=True))))
     return page
 
 

@@ -233,6 +233,8 @@ class PlanQuery:
     step: str = ""
     date_from: str = ""
     date_to: str = ""
+    sessions: str = ""  # k regional sessions; more than 1 splits the plan
+    groups: tuple[str, ...] = ()  # the session (1-k) the organiser put each member in, in members' order
 
 
 def default_query(event: Event) -> PlanQuery:
@@ -240,7 +242,7 @@ def default_query(event: Event) -> PlanQuery:
     first = min(event.slots, key=lambda s: s.start_utc, default=None)
     minutes = int(first.duration.total_seconds() // 60) if first else DEFAULT_DURATION
     return PlanQuery(date=timezones.local_date(event.start_utc, event.timezone).isoformat(),
-                     duration=str(minutes), step=str(DEFAULT_STEP))
+                     duration=str(minutes), step=str(DEFAULT_STEP), sessions="1")
 
 
 def _filled(event: Event, query: PlanQuery) -> PlanQuery:
@@ -255,10 +257,12 @@ class Plans:
     day: date
     result: PlanResult
     across: PlanResult | None
+    sessions: list[rules.Session] = dataclasses.field(default_factory=list)  # the split, or the organiser's groups
 
 
 # suggest()'s field names, as the page's form names them
-FIELDS = {"date": "date", "dates": "date_to", "duration_minutes": "duration", "step_minutes": "step"}
+FIELDS = {"date": "date", "dates": "date_to", "duration_minutes": "duration", "step_minutes": "step",
+          "sessions": "sessions"}
 
 
 def plans(event: Event, query: PlanQuery, people: list[Member]) -> Plans:
@@ -268,15 +272,24 @@ def plans(event: Event, query: PlanQuery, people: list[Member]) -> Plans:
     day = _day(check, "date", filled.date)
     first, last = _day(check, "date_from", query.date_from), _day(check, "date_to", query.date_to)
     duration, step = _number(check, "duration", filled.duration), _number(check, "step", filled.step)
+    sessions = _number(check, "sessions", filled.sessions)
     typed = [m.as_input() for m in people]
-    asked = PlanInput(typed, duration, date=day, step_minutes=step, day_zone=event.timezone)
+    asked = PlanInput(typed, duration, date=day, step_minutes=step, sessions=sessions, day_zone=event.timezone)
     result = _suggested(check, asked)
     across = None
     if query.date_from or query.date_to:
-        across = _suggested(check, dataclasses.replace(asked, date=None, date_from=first, date_to=last))
+        across = _suggested(check, dataclasses.replace(asked, date=None, date_from=first, date_to=last, sessions=1))
     check.raise_if_any()
-    assert day is not None and result is not None
-    return Plans(day, result, across)
+    assert day is not None and result is not None and sessions is not None
+    return Plans(day, result, across, _regrouped(result, sessions, query.groups) or result.sessions)
+
+
+def _regrouped(result: PlanResult, k: int, groups: tuple[str, ...]) -> list[rules.Session]:
+    """The sessions of the groups the organiser chose; none when the choice
+    does not fit this plan (one session number, 1 to k, per member)."""
+    if k < 2 or len(groups) != len(result.participants) or any(g not in map(str, range(1, k + 1)) for g in groups):
+        return []
+    return result.regroup([[n for n, g in enumerate(groups) if g == str(number)] for number in range(1, k + 1)])
 
 
 def _suggested(check: Checker, asked: PlanInput) -> PlanResult | None:
@@ -341,6 +354,39 @@ def use_time(event: Event, data: UseFields, query: PlanQuery) -> Slot:
     assert minutes is not None
     new = SlotInput(title=data.title, timezone=zone)
     return agenda.add_slot(event, _at(new, start, start + timedelta(minutes=minutes), zone))
+
+
+@dataclass
+class SessionFields:
+    """“Create these sessions”: each session's start (UTC, as the page wrote
+    it) and who is in it, and the title the slots share."""
+
+    starts: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    title: str = ""
+
+
+def create_sessions(event: Event, data: SessionFields, query: PlanQuery) -> list[Slot]:
+    """The regional sessions as slots of this event, all or none: "Title
+    (session 2 of 3)", as long as the plan, each listing who it is for."""
+    check = Checker()
+    minutes = _number(check, "duration", _filled(event, query).duration)
+    title = check.line("title", data.title or "Regional session", 150)
+    try:
+        starts = [timezones.parse_utc(text) for text in data.starts]
+    except ValueError:
+        check.fail("starts", "Choose the sessions the planner proposed.")
+        starts = []
+    if not 1 < len(starts) == len(data.members) <= rules.MAX_SESSIONS:
+        check.fail("starts", "Choose the sessions the planner proposed.")
+    check.raise_if_any()
+    assert minutes is not None
+    zone, count = event.timezone, len(starts)
+    return agenda.add_slots(event, [
+        _at(SlotInput(title=f"{title} (session {n} of {count})", timezone=zone, description=f"For {who}."),
+            start, start + timedelta(minutes=minutes), zone)
+        for n, (start, who) in enumerate(zip(starts, data.members, strict=True), start=1)
+    ])
 
 
 def _at(data: SlotInput, start: datetime, end: datetime, zone: str) -> SlotInput:

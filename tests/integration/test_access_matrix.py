@@ -63,7 +63,7 @@ MATRIX = {
     "api_events.create_event": (API, {}),
     **{f"organiser.{name}": (ORGANISER, {}) for name in (
         "add_organiser", "add_plan_participant", "add_slot", "add_speaker", "assign_speaker",
-        "audience_from_registrations", "builder", "edit_event", "edit_slot", "edit_speaker", "erase_registration",
+        "audience_from_registrations", "builder", "create_sessions", "edit_event", "edit_slot", "edit_speaker", "erase_registration",
         "import_agenda", "message_attendees", "outbox_page", "planner", "publish_changes", "registrations_page",
         "remove_plan_participant", "retry_outbox", "send_invitation", "shift", "speakers_board", "use_time")},
     "organiser.change_status": (ORGANISER, {"action": "unpublish"}),

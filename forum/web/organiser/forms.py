@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from forum.models import ParticipantKind, SlotKind, SpeakerRole
-from forum.planner import STEPS
+from forum.planner import MAX_SESSIONS, STEPS
 from forum.web.forms import LOCAL_FORMATS, SpeakerFields, WallClockRange
 
 TZ_HINT = "Type to search, e.g. Taipei or Amsterdam; the current UTC offset is shown beside each name."
@@ -119,6 +119,9 @@ class PlannerForm(FlaskForm):
     step = SelectField("Step", choices=[SelectChoice(str(m), f"{m} minutes") for m in STEPS], validate_choice=False)
     date_from = StringField("Also rank across the days from", render_kw={"placeholder": "YYYY-MM-DD"})
     date_to = StringField("to (up to 60 days)", render_kw={"placeholder": "YYYY-MM-DD"})
+    sessions = SelectField("Regional sessions", choices=[SelectChoice(str(k), "One session for everyone" if k == 1
+                                                                      else f"Split into {k} sessions")
+                                                         for k in range(1, MAX_SESSIONS + 1)], validate_choice=False)
 
 
 class ParticipantForm(FlaskForm):
@@ -143,3 +146,9 @@ class UseTimeForm(FlaskForm):
     start = StringField()
     slot_id = SelectField("Use the time for", validate_choice=False)
     title = StringField("Title of the new slot", render_kw={"maxlength": 200})
+
+
+class SessionsForm(FlaskForm):
+    """“Create these sessions”: the starts and members come as hidden inputs, one per session."""
+
+    title = StringField("Title the sessions share", render_kw={"maxlength": 150, "placeholder": "Regional session"})

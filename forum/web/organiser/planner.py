@@ -5,7 +5,7 @@ string, through every form on the page and back, so nothing typed is lost.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,10 +13,10 @@ from wtforms.fields.choices import SelectChoice
 
 from forum import timezones
 from forum.services import events, pages, plans
-from forum.services.plans import ParticipantFields, PlanQuery, UseFields
+from forum.services.plans import ParticipantFields, PlanQuery, SessionFields, UseFields
 from forum.web.forms import ask, press, status_of, submit, to_input
 from forum.web.organiser import bp
-from forum.web.organiser.forms import ActionForm, ParticipantForm, PlannerForm, UseTimeForm
+from forum.web.organiser.forms import ActionForm, ParticipantForm, PlannerForm, SessionsForm, UseTimeForm
 
 
 def _planner_url(slug: str) -> str:
@@ -35,17 +35,22 @@ def _use_form(event, form: UseTimeForm | None = None) -> UseTimeForm:
     return form
 
 
-def _render(event, participant_form=None, use_form=None, status: int = 200):
+def _query(form: PlannerForm) -> PlanQuery:
+    """The page's question; `g` repeats, one per member, when the organiser moved people between sessions."""
+    return replace(to_input(form, PlanQuery), groups=tuple(request.args.getlist("g")))
+
+
+def _render(event, participant_form=None, use_form=None, sessions_form=None, status: int = 200):
     """The page for the question in the query string; a refused question shows beside its fields (422)."""
     form = PlannerForm(request.args, data=asdict(plans.default_query(event)))
-    page = ask(form, lambda: pages.planner_page(event, to_input(form, PlanQuery)))
+    page = ask(form, lambda: pages.planner_page(event, _query(form)))
     if page is None:
         page = pages.planner_page(event, None)
     return render_template(
         "organiser/planner.html", event=event, **pages.context(page), query_form=form,
         query={name: request.args[name] for name in PlanQuery.__dataclass_fields__ if request.args.get(name)},
         participant_form=participant_form or ParticipantForm(),
-        use_form=_use_form(event, use_form), action_form=ActionForm(),
+        use_form=_use_form(event, use_form), sessions_form=sessions_form or SessionsForm(), action_form=ActionForm(),
     ), max(status, status_of(form))
 
 
@@ -91,3 +96,18 @@ def use_time(slug: str):
         return _render(event, use_form=form, status=status_of(form))
     flash(f"“{slot.title}” is now at {timezones.format_span(slot.start_utc, slot.end_utc, event.timezone)}.")
     return redirect(_planner_url(slug))
+
+
+@bp.post("/events/<slug>/planner/sessions")
+def create_sessions(slug: str):
+    """The regional sessions as slots of this event, in one change; a refusal shows the page as it was asked."""
+    event = events.organiser_event(current_user, slug, with_agenda=True)
+    form = SessionsForm()
+    typed = SessionFields(tuple(request.form.getlist("start")), tuple(request.form.getlist("members")),
+                          form.title.data or "")
+    slots = submit(form, lambda: plans.create_sessions(event, typed, _query(PlannerForm(request.args))))
+    if slots is None:
+        return _render(event, sessions_form=form, status=status_of(form))
+    flash(f"{len(slots)} sessions are in the agenda: " + "; ".join(
+        f"{s.title}, {timezones.format_span(s.start_utc, s.end_utc, event.timezone)}" for s in slots) + ".")
+    return redirect(url_for("organiser.builder", slug=slug))
