@@ -62,22 +62,43 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     return make_response(render(template, status=status, message=message, fields=fields or {}), status)
 
 
-def _flatten(problems) -> str:
+def in_words(problems) -> str:
+    """marshmallow's messages, however nested, as one text ("from: Not a
+    valid date."); an object's own fault (`_schema`) without its key."""
     if isinstance(problems, dict):
-        return " ".join(f"{key}: {_flatten(value)}" for key, value in problems.items())
+        return " ".join(in_words(value) if key == "_schema" else f"{key}: {in_words(value)}"
+                        for key, value in problems.items())
     if isinstance(problems, (list, tuple)):
-        return " ".join(_flatten(p) for p in problems)
+        return " ".join(in_words(p) for p in problems)
     return str(problems)
+
+
+def by_path(problems, path: str = "") -> dict[str, str]:
+    """marshmallow's nested messages by dotted path, the way the services
+    name fields: {"participants": {0: {"city": [...]}}} as participants.0.city.
+    An object's own fault (`_schema`: not an object at all) goes to the
+    object's path, the body's own to ""."""
+    if not isinstance(problems, dict):
+        return {path: in_words(problems)}
+    found: dict[str, str] = {}
+    for key, value in problems.items():
+        at = path if key == "_schema" else f"{path}.{key}" if path else str(key)
+        for name, message in by_path(value, at).items():
+            found[name] = f"{found[name]} {message}" if name in found else message
+    return found
 
 
 def _parsing_messages(data: dict) -> tuple[dict, list]:
     """webargs' {"json": {"field": [...]}} as per-field messages plus general ones."""
-    fields, general = {}, []
+    fields: dict[str, str] = {}
+    general = []
     for messages in (data.get("messages") or {}).values():
         if isinstance(messages, dict):
-            fields.update({name: _flatten(problems) for name, problems in messages.items()})
+            fields.update(by_path(messages))
+            if "" in fields:
+                general.append(fields.pop(""))
         else:
-            general.append(_flatten(messages))
+            general.append(in_words(messages))
     return fields, general
 
 
