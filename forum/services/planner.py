@@ -16,6 +16,7 @@ from forum.services.validation import Checker
 
 HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 MAX_LABEL = 120
+MAX_SUGGESTIONS = 100
 
 
 @dataclass
@@ -92,7 +93,8 @@ def suggest(data: PlanInput) -> PlanResult:
     if sessions and data.participants and sessions > len(data.participants):
         check.fail("sessions", f"{sessions} sessions need at least {sessions} participants; this plan has "
                                f"{len(data.participants)}.")
-    limit = _whole(check, "limit", 10 if data.limit is None else data.limit, 1, 100, "Ask for 1 to 100 suggestions.")
+    limit = _whole(check, "limit", 10 if data.limit is None else data.limit, 1, MAX_SUGGESTIONS,
+                   f"Ask for 1 to {MAX_SUGGESTIONS} suggestions.")
     check.raise_if_any()
     assert duration and sessions and limit  # raise_if_any() refused anything else
     first = timezones.start_of_day(days[0], data.day_zone)
@@ -160,6 +162,9 @@ def _hhmm(check: Checker, at: str, text: str | None, default: time) -> time:
 def _days(check: Checker, data: PlanInput) -> list[date]:
     if data.date is not None and (data.date_from or data.date_to):
         check.fail("date", "Give a date or a range of dates, not both.")
+    if not all(_plannable(check, at, day) for at, day in
+               (("date", data.date), ("dates", data.date_from), ("dates", data.date_to)) if day is not None):
+        return [date(2000, 1, 1)]
     if data.date is not None:
         return [data.date]
     if data.date_from is None or data.date_to is None:
@@ -174,6 +179,16 @@ def _days(check: Checker, data: PlanInput) -> list[date]:
         check.fail("dates", f"A range covers up to {planner.MAX_DAYS} days; this one has {len(days)}.")
         return days[:1]
     return days
+
+
+def _plannable(check: Checker, at: str, day: date) -> bool:
+    """A day the zone data covers: year 9999 would overflow in any zone east of UTC."""
+    try:
+        timezones.check_plannable(datetime.combine(day, time()))
+    except timezones.DateOutOfRange as error:
+        check.fail(at, str(error))
+        return False
+    return True
 
 
 def _whole(check: Checker, at: str, value: int | None, low: int, high: int, message: str) -> int | None:
