@@ -272,6 +272,14 @@ def utc_isoformat(instant: datetime) -> str:
     return to_utc(instant).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
+def local_isoformat(local: datetime) -> str:
+    """ISO 8601 of a wall-clock time already seen in its zone (an
+    OffsetTable's answer), with the offset it carries: 2020-08-19T08:00:00+01:00."""
+    if local.utcoffset() is None:
+        raise ValueError("local_isoformat() takes an aware wall-clock time")
+    return local.isoformat(timespec="seconds")
+
+
 def parse_utc(text: str) -> datetime:
     """The inverse of utc_isoformat: '2020-04-29T08:00:00Z' to an aware UTC instant."""
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)

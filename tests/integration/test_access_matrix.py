@@ -61,6 +61,7 @@ MATRIX = {
     "organiser.new_feed_link": (ACCOUNT, {}),
     "organiser.revoke_token": (ACCOUNT, {}),
     "api_events.create_event": (API, {}),
+    "api_planner.suggestions": (API, {}),
     **{f"organiser.{name}": (ORGANISER, {}) for name in (
         "add_organiser", "add_plan_participant", "add_slot", "add_speaker", "assign_speaker",
         "audience_from_registrations", "builder", "create_sessions", "edit_event", "edit_slot", "edit_speaker", "erase_registration",
@@ -142,6 +143,8 @@ def _body(world: Forum, endpoint: str) -> dict:
         "api_events.update_slot": {"title": "Renamed"},
         "api_speakers.add_speaker": {"name": "Kim", "email": "kim@example.org", "timezone": "Asia/Seoul"},
         "api_speakers.assign": {"speaker_id": world.speaker.id, "role": "moderator"},
+        "api_planner.suggestions": {"participants": [{"city": "Edinburgh"}], "date": "2020-08-19",
+                                    "duration_minutes": 60},
     }.get(endpoint, {})
 
 

@@ -48,6 +48,8 @@ VALID_BODIES = {  # what each write needs to succeed on the seeded event, so fuz
     "PATCH /api/v1/events/{slug}/slots/{slot_id}": SLOT,
     "POST /api/v1/events/{slug}/registrations": PERSON,
     "POST /api/v1/events/{slug}/speakers": {**PERSON, "name": "Grace", "email": "grace@example.org"},
+    "POST /api/v1/planner/suggestions": {"participants": [{"timezone": "Asia/Taipei"}], "date": "2020-08-19",
+                                         "duration_minutes": 60},
 }
 SEEDED: dict = {}  # the running test's slug, slot_id and speaker_id, set by the `seeded` fixture
 

@@ -12,7 +12,7 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
 
 def init_app(app: Flask) -> None:
-    from forum.web.api import registrations, speakers
+    from forum.web.api import planner, registrations, speakers
     from forum.web.api.routes import blp
     from forum.web.api.schemas import ErrorOut
 
@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Token from `flask organiser token EMAIL`."}
     )
-    for blueprint in (blp, registrations.blp, speakers.blp):
+    for blueprint in (blp, registrations.blp, speakers.blp, planner.blp):
         csrf.exempt(blueprint)  # bearer tokens, never cookies: nothing for a forged form to ride on
         api.register_blueprint(blueprint)
 

@@ -7,8 +7,9 @@ to its schema as it is.
 """
 from __future__ import annotations
 
-from forum import timezones, urls
+from forum import planner, timezones, urls
 from forum.services import pages, registrations, speakers
+from forum.services.planner import PlanResult
 
 
 def timed(start, end, zone: str) -> dict:
@@ -97,4 +98,29 @@ def invitation(row: speakers.BoardRow) -> dict:
         "conflicts": [other.label for other in row.conflicts], "waiting_days": row.waiting_days,
         "proposed_start": timezones.isoformat(invitation.proposed_start_utc, slot.event.timezone)
         if invitation.proposed_start_utc else None,
+    }
+
+
+def plan(result: PlanResult) -> dict:
+    """The planner's answer; `sessions` only when a split was asked for."""
+    body = {"suggestions": [plan_option(option) for option in result.suggestions]}
+    if result.sessions:
+        body["sessions"] = [{"members": [member.label for member in session.members], **plan_option(session.option)}
+                            for session in result.sessions]
+    return body
+
+
+def plan_option(option: planner.Option) -> dict:
+    """A meeting time with everyone's local times, written with the offsets the plan saw."""
+    return {
+        "start_utc": timezones.utc_isoformat(option.start_utc),
+        "end_utc": timezones.utc_isoformat(option.end_utc),
+        "score": option.score,
+        "counts": {comfort.value: count for comfort, count in option.counts.items()},
+        "participants": [
+            {"label": placed.participant.label, "timezone": placed.participant.timezone,
+             "local_start": timezones.local_isoformat(placed.local_start),
+             "local_end": timezones.local_isoformat(placed.local_end), "comfort": placed.comfort.value}
+            for placed in option.placements
+        ],
     }

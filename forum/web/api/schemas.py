@@ -1,9 +1,11 @@
 """Marshmallow schemas: they validate input and generate the OpenAPI document."""
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from forum import timezones
+from forum import planner, timezones
 from forum.models import EventStatus, InvitationStatus, RegistrationStatus, SlotKind, SpeakerRole
 from forum.services.accounts import MAX_ID
+from forum.services.planner import HHMM, MAX_SUGGESTIONS
+from forum.web.errors import in_words
 
 INSTANT = "ISO 8601 with the offset of the requested zone"
 UTC_INSTANT = "ISO 8601 in UTC, ending in Z"
@@ -334,3 +336,93 @@ class ReleaseOut(Schema):
 
 class ReleaseListOut(Schema):
     releases = fields.List(fields.Nested(ReleaseOut), required=True)
+
+
+class NestedAsOne(fields.Nested):
+    """A small object whose faults are named at the object itself (`dates`,
+    `participants.3.window`), as the planner's use case names them, the part
+    at fault said in the message ("from: Not a valid date.")."""
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        try:
+            return super()._deserialize(value, attr, data, partial=partial, **kwargs)
+        except ValidationError as error:
+            raise ValidationError(in_words(error.messages)) from None
+
+
+CLOCK = {"type": "string", "pattern": HHMM.pattern, "description": "Local time of day, HH:MM (24-hour)"}
+
+
+class WindowIn(Schema):
+    """The local hours a participant is glad to meet; an end before the start spans midnight."""
+
+    start = fields.String(metadata={**CLOCK, "example": "08:00", "default": "08:00"})
+    end = fields.String(metadata={**CLOCK, "example": "20:00", "default": "20:00"})
+
+
+class ParticipantIn(Schema):
+    """One person or audience region: exactly one of `city` and `timezone`."""
+
+    label = fields.String(metadata={"description": "How answers name them; default: the city or zone as given",
+                                    "example": "Taipei host"})
+    city = fields.String(metadata={"description": "A city of 15,000 people or more: \"Name\" (the biggest of that "
+                                                  "name) or \"Name, CC\" with its ISO country code; an unknown one "
+                                                  "is refused with the close matches", "example": "Edinburgh"})
+    timezone = fields.String(metadata={"description": "IANA zone", "example": "Asia/Taipei"})
+    weight = fields.Float(metadata={"description": "How much they count: 1 for one person, or the people an "
+                                                   "audience region stands for (above 0)", "default": 1})
+    window = NestedAsOne(WindowIn, metadata={"description": "Default 08:00-20:00 local"})
+
+
+class DateRangeIn(Schema):
+    first = fields.Date(required=True, data_key="from", metadata={"example": "2020-03-01"})
+    last = fields.Date(required=True, data_key="to", metadata={"example": "2020-04-15"})
+
+
+class SuggestionsIn(Schema):
+    participants = fields.List(fields.Nested(ParticipantIn), required=True,
+                               metadata={"minItems": 1, "maxItems": planner.MAX_PARTICIPANTS})
+    date = fields.Date(metadata={"description": "A UTC calendar day; give this or `dates`", "example": "2020-08-19"})
+    dates = NestedAsOne(DateRangeIn, metadata={
+        "description": f"UTC calendar days, both ends included, at most {planner.MAX_DAYS}; give this or `date`"})
+    duration_minutes = WholeNumber(required=True, metadata={"minimum": 1, "maximum": planner.DAY, "example": 60})
+    step_minutes = WholeNumber(load_default=15, metadata={"enum": list(planner.STEPS),
+                                                          "description": "Minutes between candidate starts"})
+    sessions = WholeNumber(load_default=1, metadata={
+        "minimum": 1, "maximum": planner.MAX_SESSIONS,
+        "description": "Regional sessions to split the participants into (at most one per participant)"})
+    limit = WholeNumber(load_default=10, metadata={"minimum": 1, "maximum": MAX_SUGGESTIONS,
+                                                   "description": "How many suggestions"})
+
+
+class ComfortCountsOut(Schema):
+    inside = fields.Integer(required=True, metadata={"description": "Participants with the whole meeting in their window"})
+    early_late = fields.Integer(required=True, metadata={"description": "Outside their window, but not in the night"})
+    night = fields.Integer(required=True, metadata={"description": "Any minute of it from 22:00 to 07:00 local"})
+
+
+class PlacementOut(Schema):
+    label = fields.String(required=True)
+    timezone = fields.String(required=True, metadata={"description": "Their zone (a city's, when they gave a city)"})
+    local_start = fields.String(required=True, metadata={"description": "ISO 8601 with their offset at that instant",
+                                                         "example": "2020-08-19T08:00:00+01:00"})
+    local_end = fields.String(required=True, metadata={"description": "ISO 8601 with their offset at that instant"})
+    comfort = fields.String(required=True, validate=validate.OneOf([c.value for c in planner.Comfort]))
+
+
+class SuggestionOut(Schema):
+    start_utc = fields.String(required=True, metadata={"description": UTC_INSTANT, "example": "2020-08-19T07:00:00Z"})
+    end_utc = fields.String(required=True, metadata={"description": UTC_INSTANT})
+    score = fields.Float(required=True, metadata={"description": "Weighted mean comfort, 0 to 1"})
+    counts = fields.Nested(ComfortCountsOut, required=True)
+    participants = fields.List(fields.Nested(PlacementOut), required=True)
+
+
+class SessionOut(SuggestionOut):
+    members = fields.List(fields.String(), required=True, metadata={"description": "Labels of its participants"})
+
+
+class SuggestionsOut(Schema):
+    suggestions = fields.List(fields.Nested(SuggestionOut), required=True, metadata={"description": "Best first"})
+    sessions = fields.List(fields.Nested(SessionOut), metadata={
+        "description": "Only when more than one session was asked for: the groups in order of start"})
