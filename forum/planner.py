@@ -139,6 +139,21 @@ def waking_hours() -> str:
     return f"{NIGHT_END // 60:02d}:00–{NIGHT_START // 60:02d}:00"
 
 
+def comfort_of_pieces(pieces: Sequence[tuple[int, int]], window: Window) -> tuple[Comfort, float]:
+    """The comfort of a meeting that a change of the clocks cuts into pieces
+    (local start minute, length), each at one offset: the wall clock jumps
+    over an hour or repeats one, and only the minutes the meeting really
+    has count. Inside when every piece is; night when any minute of any
+    piece is; the tightest piece gives the value."""
+    judged = [comfort(start, length, window) for start, length in pieces]
+    value = min(value for _, value in judged)
+    if all(kind is Comfort.INSIDE for kind, _ in judged):
+        return Comfort.INSIDE, value
+    if any(is_night(start, length) for start, length in pieces):
+        return Comfort.NIGHT, 0.0
+    return Comfort.EARLY_LATE, value
+
+
 class Plan:
     """Participants over a stretch of time. Offsets are looked up once per
     zone, and a comfort once per (zone, window, meeting time): participants
@@ -197,7 +212,7 @@ class Plan:
         groups: list[list[Participant]] = [[] for _ in chosen]
         for row, members in zip(table, kinds.values(), strict=True):
             groups[max(range(len(chosen)), key=lambda g: (row[chosen[g]], -g))].extend(members)
-        self._fill_empty(groups, [starts[i] for i in chosen], duration)
+        self._fill_empty(groups, chosen, starts, duration)
         return sorted((self.session(group, [starts[chosen[g]]], duration) for g, group in enumerate(groups) if group),
                       key=lambda s: s.option.start_utc)
 
@@ -205,28 +220,35 @@ class Plan:
         """A group of members at the best of `starts` for them (after moving people between groups)."""
         return Session(tuple(members), self.best(starts, duration, members, limit=1)[0])
 
-    def _fill_empty(self, groups: list[list[Participant]], starts: list[datetime], duration: timedelta) -> None:
-        """A session nobody chose takes the participant another can spare at
-        the least cost, so that k participants make k sessions."""
-        def value(p: Participant, g: int) -> float:
-            return self._split_value(p.timezone, p.window, starts[g], starts[g] + duration) * p.weight
+    def _fill_empty(self, groups: list[list[Participant]], chosen: list[int], starts: Sequence[datetime],
+                    duration: timedelta) -> None:
+        """A session nobody chose takes the participant another can spare, at
+        the start not yet taken where moving them costs least, so that k
+        participants make k sessions. (The start chosen for it gained nobody
+        anything, so it may be any, even in everyone's night.)"""
+        def value(p: Participant, i: int) -> float:
+            return self._split_value(p.timezone, p.window, starts[i], starts[i] + duration) * p.weight
 
         for empty in (g for g in range(len(groups)) if not groups[g]):
-            spare = [(g, p) for g, group in enumerate(groups) if len(group) > 1 for p in group]
-            if spare:
-                g, moved = min(spare, key=lambda gp: value(gp[1], gp[0]) - value(gp[1], empty))
+            spare = {(g, p.timezone, p.window, p.weight): p for g, group in enumerate(groups) if len(group) > 1
+                     for p in group}
+            moves = [(value(p, chosen[g]) - value(p, i), g, p, i) for (g, *_), p in spare.items()
+                     for i in range(len(starts)) if i not in chosen]
+            if moves:
+                _, g, moved, start = min(moves, key=lambda move: move[0])
                 groups[g].remove(moved)
                 groups[empty].append(moved)
+                chosen[empty] = start
 
     def _cell(self, zone: str, window: Window, start: datetime, end: datetime) -> tuple[datetime, datetime, Comfort, float]:
         key = (zone, window, start, end)
         cell = self._cells.get(key)
         if cell is None:
             table = self._tables[zone]
-            local_start, local_end = table.local(start), table.local(end)
-            length = int((local_end.replace(tzinfo=None) - local_start.replace(tzinfo=None)).total_seconds() // 60)
-            cell = self._cells[key] = (local_start, local_end,
-                                       *comfort(local_start.hour * 60 + local_start.minute, length, window))
+            cuts = [start, *(change for change in table.changes if start < change < end), end]
+            pieces = [(_minute_of_day(table.local(a)), int((b - a).total_seconds() // 60))
+                      for a, b in itertools.pairwise(cuts)]
+            cell = self._cells[key] = (table.local(start), table.local(end), *comfort_of_pieces(pieces, window))
         return cell
 
     def _score(self, kinds: dict[tuple[str, Window], list[Participant]], start: datetime,
@@ -250,6 +272,10 @@ def _kinds(participants: Iterable[Participant]) -> dict[tuple[str, Window], list
     for p in participants:
         kinds.setdefault((p.timezone, p.window), []).append(p)
     return kinds
+
+
+def _minute_of_day(local: datetime) -> int:
+    return local.hour * 60 + local.minute
 
 
 def _total(table: list[list[float]], chosen: list[int]) -> float:
