@@ -245,10 +245,15 @@ class Plan:
         cell = self._cells.get(key)
         if cell is None:
             table = self._tables[zone]
-            cuts = [start, *(change for change in table.changes if start < change < end), end]
-            pieces = [(_minute_of_day(table.local(a)), int((b - a).total_seconds() // 60))
-                      for a, b in itertools.pairwise(cuts)]
-            cell = self._cells[key] = (table.local(start), table.local(end), *comfort_of_pieces(pieces, window))
+            local_start, local_end = table.local(start), table.local(end)
+            changes = [change for change in table.changes if start < change < end]
+            if changes:  # the clocks change during the meeting
+                pieces = [(_minute_of_day(table.local(a)), _minutes(b - a))
+                          for a, b in itertools.pairwise([start, *changes, end])]
+                judged = comfort_of_pieces(pieces, window)
+            else:
+                judged = comfort(_minute_of_day(local_start), _minutes(end - start), window)
+            cell = self._cells[key] = (local_start, local_end, *judged)
         return cell
 
     def _score(self, kinds: dict[tuple[str, Window], list[Participant]], start: datetime,
@@ -276,6 +281,10 @@ def _kinds(participants: Iterable[Participant]) -> dict[tuple[str, Window], list
 
 def _minute_of_day(local: datetime) -> int:
     return local.hour * 60 + local.minute
+
+
+def _minutes(span: timedelta) -> int:
+    return int(span.total_seconds() // 60)
 
 
 def _total(table: list[list[float]], chosen: list[int]) -> float:

@@ -292,8 +292,7 @@ def test_a_split_has_k_sessions_everyone_in_one_and_is_no_worse_than_one_session
     test_a_session_nobody_chose_takes_someone_where_it_costs_least.)"""
     k = data.draw(st.integers(1, min(4, len(people))))
     result = suggest(PlanInput(people, minutes, date=day, sessions=k))
-    sessions = result.sessions if k > 1 else [result.plan.session(result.participants, result.starts(day),
-                                                                  result.duration)]
+    sessions = result.sessions if k > 1 else result.plan.split(result.starts(day), result.duration, 1)
     assert len(sessions) == k
     assert Counter(id(p) for s in sessions for p in s.members) == Counter(id(p) for p in result.participants)
     assert [s.option.start_utc for s in sessions] == sorted({s.option.start_utc for s in sessions})
