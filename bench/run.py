@@ -2,12 +2,15 @@
 
 Prints a Markdown table (requests per second, p50/p99 latency, worker
 memory) for the event page, the event API, registrations (POSTs with
-distinct e-mails, each queuing an invitation under the event's lock) and
-/healthz, the ceiling of the stack on this machine. Everything runs on 127.0.0.1 and stops by itself.
+distinct e-mails, each queuing an invitation under the event's lock), the
+planner's API when the app has it, and /healthz, the ceiling of the stack
+on this machine; then the planner's use case timed in-process
+(bench/planner_figures.py). Everything runs on 127.0.0.1 and stops by itself.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -21,11 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import planner_figures  # noqa: E402
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.models import (  # noqa: E402
     Event, EventStatus, Invitation, InvitationStatus, Organiser, Slot, SlotKind, Speaker,
 )
+from forum.services import accounts  # noqa: E402
 from tests.support.pg import Cluster, free_port  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -59,10 +64,27 @@ function request()
   return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
 end
 """
+PLANNER_PATH = "/api/v1/planner/suggestions"
+# The same body for every request: the planner keeps nothing between requests.
+PLANNER_LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %s"
+wrk.body = [==[%s]==]
+"""
+PLANNER_BODIES = {"planner 50 people, 1 day": planner_figures.ONE_DAY,
+                  "planner 200 people, k=3": planner_figures.SPLIT}
 
 
-def generate(url: str, sizes: list[int]) -> dict[int, str]:
-    """Migrate, then insert one published event per size; returns slug by size."""
+@dataclass
+class Generated:
+    slugs: dict[int, str]  # by size
+    token: str  # the bench organiser's bearer token
+    has_planner: bool  # whether this app serves PLANNER_PATH
+
+
+def generate(url: str, sizes: list[int]) -> Generated:
+    """Migrate, then insert one published event per size and the organiser's token."""
     from flask_migrate import upgrade
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
@@ -73,8 +95,9 @@ def generate(url: str, sizes: list[int]) -> dict[int, str]:
         db.session.add_all(events)  # one flush: SQLAlchemy batches each table's INSERTs
         db.session.commit()
         slugs = {size: event.slug for size, event in zip(sizes, events)}
+        token = accounts.issue_api_token(organiser, "bench")
         db.engine.dispose()
-    return slugs
+    return Generated(slugs, token, any(rule.rule == PLANNER_PATH for rule in app.url_map.iter_rules()))
 
 
 def _event(organiser: Organiser, size: int) -> Event:
@@ -216,15 +239,31 @@ def measure(server: Gunicorn, route: str, slots: int | None, path: str, seconds:
     )
 
 
-def run_all(server: Gunicorn, slugs: dict[int, str], seconds: int, connections: int, script: Path) -> list[Row]:
-    """/healthz once (it does not depend on the events), both routes per size, then registrations."""
+def run_all(server: Gunicorn, generated: Generated, seconds: int, connections: int, scripts: Path) -> list[Row]:
+    """/healthz once (it does not depend on the events), both routes per size,
+    registrations, then the planner's API if the app has it."""
     rows = [measure(server, "/healthz", None, "/healthz", seconds, connections)]
-    for size, slug in slugs.items():
+    for size, slug in generated.slugs.items():
         rows.append(measure(server, "event page", size, f"/events/{slug}/", seconds, connections))
         rows.append(measure(server, "API event", size, f"/api/v1/events/{slug}", seconds, connections))
+    register = scripts / "register.lua"
+    register.write_text(REGISTER_LUA)
     rows.append(measure(server, "POST registration", None, f"/api/v1/events/{REGISTRATION_SLUG}/registrations",
-                        seconds, connections, script))
+                        seconds, connections, register))
+    for n, (route, body) in enumerate(PLANNER_BODIES.items() if generated.has_planner else ()):
+        script = scripts / f"planner-{n}.lua"
+        script.write_text(PLANNER_LUA % (generated.token, json.dumps(body)))
+        rows.append(measure(server, f"POST {route}", None, PLANNER_PATH, seconds, connections, script))
     return rows
+
+
+def ratios(rows: list[Row]) -> str:
+    """Each POST's req/s as a share of /healthz's in the same run: the figure
+    that compares across runs on this shared machine."""
+    ceiling = rows[0].rps
+    return "As a share of /healthz's req/s: " + ", ".join(
+        f"{row.route.removeprefix('POST ')} {100 * row.rps / ceiling:.2g}%" for row in rows
+        if row.route.startswith("POST")) + "."
 
 
 def registration_counts(url: str) -> dict[str, int]:
@@ -268,16 +307,15 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
 
     load_before = os.getloadavg()[0]  # anything else on the cores skews every figure
+    planner_rows = planner_figures.figures()  # first, while nothing else of the bench runs
     cluster = Cluster()
     server = None
     try:
         cluster.start()
         url = cluster.create_database("forum_bench")
-        slugs = generate(url, sizes)
+        generated = generate(url, sizes)
         server = Gunicorn(url, args.workers, cluster.dir / "gunicorn.log")
-        script = cluster.dir / "register.lua"
-        script.write_text(REGISTER_LUA)
-        rows = run_all(server, slugs, seconds, args.connections, script)
+        rows = run_all(server, generated, seconds, args.connections, cluster.dir)
         registered = registration_counts(url)
     finally:
         if server:
@@ -290,6 +328,10 @@ def main() -> None:
     text += (f"\n\nRegistrations after the run: {registered['confirmed']} confirmed (capacity "
              f"{REGISTRATION_CAPACITY}), {registered['waitlisted']} waitlisted, "
              f"{registered['outbox']} messages in the outbox.")
+    text += "\n\n" + ratios(rows)
+    if not generated.has_planner:
+        text += f" (This app has no {PLANNER_PATH}.)"
+    text += "\n\n" + planner_figures.table(planner_rows)
     print(text)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
