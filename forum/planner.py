@@ -8,7 +8,9 @@ from `timezones.offset_table`, one lookup per participant and instant.
 """
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -165,6 +167,7 @@ class Plan:
         zones = {p.timezone for p in self.participants}
         self._tables = {zone: timezones.offset_table(zone, first, last + timedelta(days=1)) for zone in zones}
         self._cells: dict[tuple, tuple[datetime, datetime, Comfort, float]] = {}
+        self._clocks: dict[tuple[str, datetime], tuple[int, int]] = {}
 
     def place(self, participant: Participant, start: datetime, end: datetime) -> Placement:
         return Placement(participant, *self._cell(participant.timezone, participant.window, start, end))
@@ -205,10 +208,12 @@ class Plan:
         improved = True
         while improved:
             improved = False
-            for place, candidate in itertools.product(range(len(chosen)), range(len(starts))):
-                trial = [*chosen[:place], candidate, *chosen[place + 1:]]
-                if candidate not in chosen and _total(table, trial) > _total(table, chosen) + 1e-9:
-                    chosen, improved = trial, True
+            for place in range(len(chosen)):
+                others = [max((row[c] for n, c in enumerate(chosen) if n != place), default=-math.inf) for row in table]
+                totals = {c: _total_with(table, others, c) for c in range(len(starts)) if c not in chosen}
+                best = max(totals, key=totals.__getitem__, default=None)
+                if best is not None and totals[best] > _total_with(table, others, chosen[place]) + 1e-9:
+                    chosen[place], improved = best, True
         groups: list[list[Participant]] = [[] for _ in chosen]
         for row, members in zip(table, kinds.values(), strict=True):
             groups[max(range(len(chosen)), key=lambda g: (row[chosen[g]], -g))].extend(members)
@@ -256,18 +261,36 @@ class Plan:
             cell = self._cells[key] = (local_start, local_end, *judged)
         return cell
 
+    def _judge(self, zone: str, window: Window, start: datetime, end: datetime) -> tuple[Comfort, float]:
+        """A comfort without local datetimes, the path ranking takes for every
+        start: the local minute from the zone's table (once per zone and
+        instant), the comfort from a cache of (minute, length, window)."""
+        first, minute = self._clock(zone, start)
+        last, _ = self._clock(zone, end)
+        if first != last:  # the clocks change during the meeting
+            return self._cell(zone, window, start, end)[2:]
+        return _comfort(minute, _minutes(end - start), window)
+
+    def _clock(self, zone: str, instant: datetime) -> tuple[int, int]:
+        key = (zone, instant)
+        clock = self._clocks.get(key)
+        if clock is None:
+            table = self._tables[zone]
+            clock = self._clocks[key] = (table.stretch(instant), table.minute_of_day(instant))
+        return clock
+
     def _score(self, kinds: dict[tuple[str, Window], list[Participant]], start: datetime,
                end: datetime) -> tuple[bool, float]:
         """Whether anyone is in the night, and the weighted mean value (0-1, three decimals)."""
         night, total, weight = False, 0.0, 0.0
         for (zone, window), members in kinds.items():
-            _, _, kind, value = self._cell(zone, window, start, end)
+            kind, value = self._judge(zone, window, start, end)
             share = sum(p.weight for p in members)
             night, total, weight = night or kind is Comfort.NIGHT, total + value * share, weight + share
         return night, round(total / (weight or 1.0), 3)
 
     def _split_value(self, zone: str, window: Window, start: datetime, end: datetime) -> float:
-        _, _, kind, value = self._cell(zone, window, start, end)
+        kind, value = self._judge(zone, window, start, end)
         return -NIGHT_PENALTY if kind is Comfort.NIGHT else value
 
 
@@ -277,6 +300,9 @@ def _kinds(participants: Iterable[Participant]) -> dict[tuple[str, Window], list
     for p in participants:
         kinds.setdefault((p.timezone, p.window), []).append(p)
     return kinds
+
+
+_comfort = functools.lru_cache(maxsize=1 << 16)(comfort)  # (minute, length, window): a few thousand per plan
 
 
 def _minute_of_day(local: datetime) -> int:
@@ -289,6 +315,11 @@ def _minutes(span: timedelta) -> int:
 
 def _total(table: list[list[float]], chosen: list[int]) -> float:
     return sum(max(row[i] for i in chosen) for row in table)
+
+
+def _total_with(table: list[list[float]], others: list[float], candidate: int) -> float:
+    """The split's total when one session moves to `candidate`: each row's best of the others and it."""
+    return sum(max(other, row[candidate]) for other, row in zip(others, table, strict=True))
 
 
 def candidate_starts(first: datetime, last: datetime, step_minutes: int) -> list[datetime]:

@@ -229,7 +229,16 @@ class OffsetTable:
     offsets: tuple[timedelta, ...]
 
     def offset(self, instant: datetime) -> timedelta:
-        return self.offsets[max(bisect.bisect_right(self.changes, instant) - 1, 0)]
+        return self.offsets[self.stretch(instant)]
+
+    def stretch(self, instant: datetime) -> int:
+        """Which offset holds at `instant`: two instants of one stretch have no change of the clocks between them."""
+        return max(bisect.bisect_right(self.changes, instant) - 1, 0)
+
+    def minute_of_day(self, instant: datetime) -> int:
+        """The local clock's minute (0-1439) at a UTC instant, without building a datetime."""
+        utc = to_utc(instant)
+        return (utc.hour * 60 + utc.minute + int(self.offset(instant).total_seconds() // 60)) % (24 * 60)
 
     def local(self, instant: datetime) -> datetime:
         """The wall-clock time of a UTC instant, aware with its fixed offset

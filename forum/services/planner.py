@@ -14,6 +14,7 @@ from forum import planner, timezones
 from forum.planner import Option, Participant, Plan, Session, Window
 from forum.services.validation import Checker
 
+MAX_JUDGEMENTS = 300_000  # (zone, window) pairs x start times: about a second of scoring
 HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 MAX_LABEL = 120
 MAX_SUGGESTIONS = 100
@@ -95,6 +96,8 @@ def suggest(data: PlanInput) -> PlanResult:
                                f"{len(data.participants)}.")
     limit = _whole(check, "limit", 10 if data.limit is None else data.limit, 1, MAX_SUGGESTIONS,
                    f"Ask for 1 to {MAX_SUGGESTIONS} suggestions.")
+    if step in planner.STEPS and not check.errors:
+        _within_budget(check, participants, len(days) * planner.DAY // step)
     check.raise_if_any()
     assert duration and sessions and limit  # raise_if_any() refused anything else
     first = timezones.start_of_day(days[0], data.day_zone)
@@ -106,6 +109,16 @@ def suggest(data: PlanInput) -> PlanResult:
     if sessions > 1:
         result.sessions = result.plan.split(result.starts(days[0]), result.duration, sessions)
     return result
+
+
+def _within_budget(check: Checker, participants: list[Participant], starts: int) -> None:
+    """Refuse a plan whose scoring would hold a worker for seconds: every
+    distinct (zone, window) of the participants is judged at every start."""
+    kinds = len({(p.timezone, p.window) for p in participants})
+    if kinds * starts > MAX_JUDGEMENTS:
+        check.fail("step_minutes", f"This plan asks for {kinds * starts:,} judgements ({kinds} different zones and "
+                                   f"windows at {starts:,} start times); keep it under {MAX_JUDGEMENTS:,} with a "
+                                   "longer step or fewer days.")
 
 
 def resolve(check: Checker, typed: list[ParticipantInput]) -> list[Participant]:

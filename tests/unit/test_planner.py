@@ -417,3 +417,21 @@ def test_the_sixtieth_day_and_24_hours_are_accepted():
                                date_to=date(2020, 4, 29), step_minutes=60, limit=1))
     assert len(result.days) == 60 and result.suggestions[0].end_utc - result.suggestions[0].start_utc == timedelta(
         days=1)
+
+
+def test_a_plan_too_heavy_to_score_is_refused_but_many_people_in_few_zones_are_not():
+    """The cost is (zone, window) pairs times starts, not heads: 500 people in
+    five zones over 60 days are planned; 200 zones over 60 days are refused."""
+    import pytz
+
+    zones = pytz.common_timezones[:200]
+    with pytest.raises(Invalid) as refused:
+        suggest(PlanInput([ParticipantInput(timezone=z) for z in zones], 60,
+                          date_from=date(2021, 3, 1), date_to=date(2021, 4, 29)))
+    assert refused.value.fields == {"step_minutes": (
+        "This plan asks for 1,152,000 judgements (200 different zones and windows at 5,760 start times); "
+        "keep it under 300,000 with a longer step or fewer days.")}
+    crowd = [ParticipantInput(timezone=z) for z in ("Asia/Taipei", "Europe/London", "America/New_York",
+                                                    "Asia/Kolkata", "Australia/Sydney") * 100]
+    result = suggest(PlanInput(crowd, 60, date_from=date(2021, 3, 1), date_to=date(2021, 4, 29)))
+    assert len(result.participants) == 500 and result.suggestions
