@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -175,7 +175,9 @@ class Plan:
     def option(self, start: datetime, duration: timedelta, members: Sequence[Participant] | None = None) -> Option:
         group = self.participants if members is None else tuple(members)
         placements = tuple(self.place(p, start, start + duration) for p in group)
-        return Option(start, start + duration, self._score(_kinds(group), start, start + duration)[1], placements)
+        judged = {(p.participant.timezone, p.participant.window): (p.comfort, p.value) for p in placements}
+        return Option(start, start + duration, _weighted(_kinds(group), lambda zone, window: judged[zone, window])[1],
+                      placements)
 
     def best(self, starts: Iterable[datetime], duration: timedelta,
              members: Sequence[Participant] | None = None, limit: int = 10) -> list[Option]:
@@ -250,15 +252,7 @@ class Plan:
         cell = self._cells.get(key)
         if cell is None:
             table = self._tables[zone]
-            local_start, local_end = table.local(start), table.local(end)
-            changes = [change for change in table.changes if start < change < end]
-            if changes:  # the clocks change during the meeting
-                pieces = [(_minute_of_day(table.local(a)), _minutes(b - a))
-                          for a, b in itertools.pairwise([start, *changes, end])]
-                judged = comfort_of_pieces(pieces, window)
-            else:
-                judged = comfort(_minute_of_day(local_start), _minutes(end - start), window)
-            cell = self._cells[key] = (local_start, local_end, *judged)
+            cell = self._cells[key] = (table.local(start), table.local(end), *self._judge(zone, window, start, end))
         return cell
 
     def _judge(self, zone: str, window: Window, start: datetime, end: datetime) -> tuple[Comfort, float]:
@@ -267,9 +261,12 @@ class Plan:
         instant), the comfort from a cache of (minute, length, window)."""
         first, minute = self._clock(zone, start)
         last, _ = self._clock(zone, end)
-        if first != last:  # the clocks change during the meeting
-            return self._cell(zone, window, start, end)[2:]
-        return _comfort(minute, _minutes(end - start), window)
+        if first == last:
+            return _comfort(minute, _minutes(end - start), window)
+        table = self._tables[zone]  # the clocks change during the meeting: judge each piece at its offset
+        changes = [change for change in table.changes if start < change < end]
+        pieces = [(_minute_of_day(table.local(a)), _minutes(b - a)) for a, b in itertools.pairwise([start, *changes, end])]
+        return comfort_of_pieces(pieces, window)
 
     def _clock(self, zone: str, instant: datetime) -> tuple[int, int]:
         key = (zone, instant)
@@ -281,17 +278,23 @@ class Plan:
 
     def _score(self, kinds: dict[tuple[str, Window], list[Participant]], start: datetime,
                end: datetime) -> tuple[bool, float]:
-        """Whether anyone is in the night, and the weighted mean value (0-1, three decimals)."""
-        night, total, weight = False, 0.0, 0.0
-        for (zone, window), members in kinds.items():
-            kind, value = self._judge(zone, window, start, end)
-            share = sum(p.weight for p in members)
-            night, total, weight = night or kind is Comfort.NIGHT, total + value * share, weight + share
-        return night, round(total / (weight or 1.0), 3)
+        return _weighted(kinds, lambda zone, window: self._judge(zone, window, start, end))
 
     def _split_value(self, zone: str, window: Window, start: datetime, end: datetime) -> float:
         kind, value = self._judge(zone, window, start, end)
         return -NIGHT_PENALTY if kind is Comfort.NIGHT else value
+
+
+def _weighted(kinds: dict[tuple[str, Window], list[Participant]],
+              judge: Callable[[str, Window], tuple[Comfort, float]]) -> tuple[bool, float]:
+    """Whether anyone is in the night, and the weighted mean value (0-1, three
+    decimals): one sum for ranking and for the options shown, so they agree."""
+    night, total, weight = False, 0.0, 0.0
+    for (zone, window), members in kinds.items():
+        kind, value = judge(zone, window)
+        share = sum(p.weight for p in members)
+        night, total, weight = night or kind is Comfort.NIGHT, total + value * share, weight + share
+    return night, round(total / (weight or 1.0), 3)
 
 
 def _kinds(participants: Iterable[Participant]) -> dict[tuple[str, Window], list[Participant]]:

@@ -243,8 +243,12 @@ class OffsetTable:
     def local(self, instant: datetime) -> datetime:
         """The wall-clock time of a UTC instant, aware with its fixed offset
         (so isoformat() writes it: 2020-08-19T08:00:00+01:00)."""
-        offset = self.offset(instant)
-        return (instant + offset).replace(tzinfo=timezone(offset))
+        n = self.stretch(instant)
+        return (instant + self.offsets[n]).replace(tzinfo=self._fixed[n])
+
+    @functools.cached_property
+    def _fixed(self) -> tuple[timezone, ...]:
+        return tuple(timezone(offset) for offset in self.offsets)
 
 
 def offset_table(zone_name: str, start: datetime, end: datetime) -> OffsetTable:
