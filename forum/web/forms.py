@@ -116,18 +116,16 @@ def submit(form, action):
     The form keeps everything typed, with each message beside its field (or
     flashed, for a Conflict); `status_of(form)` is the status to show it with.
     """
-    if not form.validate_on_submit():
-        return None
-    try:
-        return action()
-    except (Invalid, Conflict, NotFound) as error:
-        refuse(form, error)
-        return None
+    return _run(form, form.validate_on_submit(), action)
 
 
 def ask(form, action):
     """`submit` for a GET form (a question, not a change): no token, no POST."""
-    if not form.validate():
+    return _run(form, form.validate(), action)
+
+
+def _run(form, valid: bool, action):
+    if not valid:
         return None
     try:
         return action()
