@@ -4,17 +4,17 @@ of participants into regional sessions.
 
 Pure rules over participants and UTC instants, no database: the planner's
 page, its API and the benchmarks call the same functions. Local times come
-from `timezones.offset_table`, one lookup per participant and instant.
+from `timezones.offset_table`: whole minutes, no zone lookup per instant.
 """
 from __future__ import annotations
 
-import functools
 import itertools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from forum import timezones
 
@@ -34,10 +34,10 @@ class Comfort(StrEnum):
     NIGHT = "night"
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """The local hours a participant is glad to meet; an end before the start
-    is a window across midnight (22:00-06:00 for a night owl)."""
+    is a window across midnight (22:00-06:00 for a night owl). A tuple: it
+    is half of the key every comfort is looked up by."""
 
     start: time = time(8)
     end: time = time(20)
@@ -156,39 +156,65 @@ def comfort_of_pieces(pieces: Sequence[tuple[int, int]], window: Window) -> tupl
     return Comfort.EARLY_LATE, value
 
 
+class Clock(NamedTuple):
+    """One participant at one start of the day grid, as plain numbers: a
+    grid has thousands of these, and no datetime is built for any."""
+
+    minute: int  # of the local day, 0-1439
+    ordinal: int  # the local date, as date.toordinal() counts it
+    comfort: Comfort
+
+    def day_shift(self, day: date) -> int:
+        """-1, 0 or +1: the local start falls on the day before, on, or after `day`."""
+        return self.ordinal - day.toordinal()
+
+    @property
+    def weekend(self) -> bool:
+        return (self.ordinal - 1) % 7 >= 5  # day 1, 1 January of year 1, was a Monday
+
+
+Kind = tuple[str, Window]  # participants who share a zone and a window share every comfort
+Judged = dict[Kind, list[tuple[Comfort, float]]]  # each kind's comfort and value at each start asked for
+
+
 class Plan:
-    """Participants over a stretch of time. Offsets are looked up once per
-    zone, and a comfort once per (zone, window, meeting time): participants
-    who share both are scored together, which keeps a 500-person plan over
-    60 days cheap."""
+    """Participants over a stretch of time. Every comfort comes from one
+    place, `_judged`: whole local minutes from each zone's offset table, and
+    a memo of (window, length, minute), so a 500-person plan over 60 days
+    stays cheap and the grid, the ranking and the options shown agree."""
 
     def __init__(self, participants: Sequence[Participant], first: datetime, last: datetime):
         self.participants = tuple(participants)
         zones = {p.timezone for p in self.participants}
         self._tables = {zone: timezones.offset_table(zone, first, last + timedelta(days=1)) for zone in zones}
-        self._cells: dict[tuple, tuple[datetime, datetime, Comfort, float]] = {}
-        self._clocks: dict[tuple[str, datetime], tuple[int, int]] = {}
-
-    def place(self, participant: Participant, start: datetime, end: datetime) -> Placement:
-        return Placement(participant, *self._cell(participant.timezone, participant.window, start, end))
+        self._memos: dict[tuple[Window, int], dict[int, tuple[Comfort, float]]] = {}
+        self._columns: dict[tuple, list[tuple[Comfort, float]]] = {}
 
     def option(self, start: datetime, duration: timedelta, members: Sequence[Participant] | None = None) -> Option:
         group = self.participants if members is None else tuple(members)
-        placements = tuple(self.place(p, start, start + duration) for p in group)
-        judged = {(p.participant.timezone, p.participant.window): (p.comfort, p.value) for p in placements}
-        return Option(start, start + duration, _weighted(_kinds(group), lambda zone, window: judged[zone, window])[1],
-                      placements)
+        kinds = _kinds(group)
+        judged = self._judged(kinds, [start], duration)
+        return self._option(group, start, duration, judged, 0, _weighted(kinds, judged, 1)[0][1])
 
     def best(self, starts: Iterable[datetime], duration: timedelta,
              members: Sequence[Participant] | None = None, limit: int = 10) -> list[Option]:
         group = self.participants if members is None else tuple(members)
         kinds = _kinds(group)
+        starts = list(starts)
+        judged = self._judged(kinds, starts, duration)
+        ranks = _weighted(kinds, judged, len(starts))
+        order = sorted(range(len(starts)), key=lambda i: (ranks[i][0], -ranks[i][1], starts[i]))  # as Option.rank
+        return [self._option(group, starts[i], duration, judged, i, ranks[i][1]) for i in order[:limit]]
 
-        def rank(start: datetime) -> tuple:
-            night, score = self._score(kinds, start, start + duration)
-            return night, -score, start
-
-        return [self.option(start, duration, group) for start in sorted(starts, key=rank)[:limit]]
+    def grid(self, starts: Sequence[datetime], duration: timedelta) -> list[list[Clock]]:
+        """Everyone at every start: a row per participant, in their order."""
+        kinds = _kinds(self.participants)
+        judged = self._judged(kinds, starts, duration)
+        epoch = timezones.epoch_minutes(starts)
+        clocks = {zone: table.local_minutes(epoch, table.stretches(starts)) for zone, table in self._tables.items()}
+        return [[Clock(local % DAY, _EPOCH_DAY + local // DAY, kind)
+                 for local, (kind, _) in zip(clocks[p.timezone], judged[p.timezone, p.window], strict=True)]
+                for p in self.participants]
 
     def split(self, starts: Sequence[datetime], duration: timedelta, k: int) -> list[Session]:
         """Group the participants into k sessions, each at one of `starts`, so
@@ -201,8 +227,9 @@ class Plan:
         """
         starts = list(starts)
         kinds = _kinds(self.participants)
-        table = [[self._split_value(zone, window, s, s + duration) * sum(p.weight for p in members) for s in starts]
-                 for (zone, window), members in kinds.items()]
+        values = {kind: [-NIGHT_PENALTY if comfort is Comfort.NIGHT else value for comfort, value in column]
+                  for kind, column in self._judged(kinds, starts, duration).items()}
+        table = [[value * sum(p.weight for p in members) for value in values[kind]] for kind, members in kinds.items()]
         chosen: list[int] = []
         for _ in range(min(k, len(starts))):
             chosen.append(max((i for i in range(len(starts)) if i not in chosen),
@@ -219,7 +246,7 @@ class Plan:
         groups: list[list[Participant]] = [[] for _ in chosen]
         for row, members in zip(table, kinds.values(), strict=True):
             groups[max(range(len(chosen)), key=lambda g: (row[chosen[g]], -g))].extend(members)
-        self._fill_empty(groups, chosen, starts, duration)
+        _fill_empty(groups, chosen, len(starts), values)
         return sorted((self.session(group, [starts[chosen[g]]], duration) for g, group in enumerate(groups) if group),
                       key=lambda s: s.option.start_utc)
 
@@ -227,85 +254,100 @@ class Plan:
         """A group of members at the best of `starts` for them (after moving people between groups)."""
         return Session(tuple(members), self.best(starts, duration, members, limit=1)[0])
 
-    def _fill_empty(self, groups: list[list[Participant]], chosen: list[int], starts: Sequence[datetime],
-                    duration: timedelta) -> None:
-        """A session nobody chose takes the participant another can spare, at
-        the start not yet taken where moving them costs least, so that k
-        participants make k sessions. (The start chosen for it gained nobody
-        anything, so it may be any, even in everyone's night.)"""
-        def value(p: Participant, i: int) -> float:
-            return self._split_value(p.timezone, p.window, starts[i], starts[i] + duration) * p.weight
+    def _option(self, group: tuple[Participant, ...], start: datetime, duration: timedelta, judged: Judged, n: int,
+                score: float) -> Option:
+        """The option at the `n`th of the starts `judged` was asked for, with everyone's local times."""
+        end = start + duration
+        at = {kind: column[n] for kind, column in judged.items()}
+        return Option(start, end, score, tuple(
+            Placement(p, self._tables[p.timezone].local(start), self._tables[p.timezone].local(end),
+                      *at[p.timezone, p.window]) for p in group))
 
-        for empty in (g for g in range(len(groups)) if not groups[g]):
-            spare = {(g, p.timezone, p.window, p.weight): p for g, group in enumerate(groups) if len(group) > 1
-                     for p in group}
-            moves = [(value(p, chosen[g]) - value(p, i), g, p, i) for (g, *_), p in spare.items()
-                     for i in range(len(starts)) if i not in chosen]
-            if moves:
-                _, g, moved, start = min(moves, key=lambda move: move[0])
-                groups[g].remove(moved)
-                groups[empty].append(moved)
-                chosen[empty] = start
+    def _judged(self, kinds: Iterable[Kind], starts: Sequence[datetime], duration: timedelta) -> Judged:
+        """Each kind's comfort at each of `starts` (kept: the grid asks for the
+        day the ranking judged): the local minute from its zone's table, the
+        comfort of that minute from the memo; a meeting the clocks change
+        during is judged piece by piece."""
+        length, asked = _minutes(duration), tuple(starts)
+        ends = [start + duration for start in starts]
+        epoch: list[int] = []
+        clocks: dict[str, tuple[list[int], list[int], list[int]]] = {}
+        judged: Judged = {}
+        for zone, window in kinds:
+            column = self._columns.get((zone, window, length, asked))
+            if column is not None:
+                judged[zone, window] = column
+                continue
+            if zone not in clocks:
+                table = self._tables[zone]
+                epoch = epoch or timezones.epoch_minutes(starts)
+                first = table.stretches(starts)
+                clocks[zone] = (table.local_minutes(epoch, first), first, table.stretches(ends))
+            locals_, first, last = clocks[zone]
+            memo = self._memos.setdefault((window, length), {})
+            column = []
+            for n, local in enumerate(locals_):
+                if first[n] != last[n]:
+                    column.append(self._across_change(zone, window, starts[n], ends[n]))
+                    continue
+                minute = local % DAY
+                judgement = memo.get(minute)
+                if judgement is None:
+                    judgement = memo[minute] = comfort(minute, length, window)
+                column.append(judgement)
+            judged[zone, window] = self._columns[zone, window, length, asked] = column
+        return judged
 
-    def _cell(self, zone: str, window: Window, start: datetime, end: datetime) -> tuple[datetime, datetime, Comfort, float]:
-        key = (zone, window, start, end)
-        cell = self._cells.get(key)
-        if cell is None:
-            table = self._tables[zone]
-            cell = self._cells[key] = (table.local(start), table.local(end), *self._judge(zone, window, start, end))
-        return cell
-
-    def _judge(self, zone: str, window: Window, start: datetime, end: datetime) -> tuple[Comfort, float]:
-        """A comfort without local datetimes, the path ranking takes for every
-        start: the local minute from the zone's table (once per zone and
-        instant), the comfort from a cache of (minute, length, window)."""
-        first, minute = self._clock(zone, start)
-        last, _ = self._clock(zone, end)
-        if first == last:
-            return _comfort(minute, _minutes(end - start), window)
-        table = self._tables[zone]  # the clocks change during the meeting: judge each piece at its offset
+    def _across_change(self, zone: str, window: Window, start: datetime, end: datetime) -> tuple[Comfort, float]:
+        """The clocks change during the meeting: each piece is judged at its own offset."""
+        table = self._tables[zone]
         changes = [change for change in table.changes if start < change < end]
         pieces = [(_minute_of_day(table.local(a)), _minutes(b - a)) for a, b in itertools.pairwise([start, *changes, end])]
         return comfort_of_pieces(pieces, window)
 
-    def _clock(self, zone: str, instant: datetime) -> tuple[int, int]:
-        key = (zone, instant)
-        clock = self._clocks.get(key)
-        if clock is None:
-            table = self._tables[zone]
-            clock = self._clocks[key] = (table.stretch(instant), table.minute_of_day(instant))
-        return clock
 
-    def _score(self, kinds: dict[tuple[str, Window], list[Participant]], start: datetime,
-               end: datetime) -> tuple[bool, float]:
-        return _weighted(kinds, lambda zone, window: self._judge(zone, window, start, end))
+def _fill_empty(groups: list[list[Participant]], chosen: list[int], count: int, values: dict[Kind, list[float]]) -> None:
+    """A session nobody chose takes the participant another can spare, at
+    the start (of `count`) not yet taken where moving them costs least, so
+    that k participants make k sessions. (The start chosen for it gained
+    nobody anything, so it may be any, even in everyone's night.)"""
+    def value(p: Participant, i: int) -> float:
+        return values[p.timezone, p.window][i] * p.weight
 
-    def _split_value(self, zone: str, window: Window, start: datetime, end: datetime) -> float:
-        kind, value = self._judge(zone, window, start, end)
-        return -NIGHT_PENALTY if kind is Comfort.NIGHT else value
+    for empty in (g for g in range(len(groups)) if not groups[g]):
+        spare = {(g, p.timezone, p.window, p.weight): p for g, group in enumerate(groups) if len(group) > 1
+                 for p in group}
+        moves = [(value(p, chosen[g]) - value(p, i), g, p, i) for (g, *_), p in spare.items()
+                 for i in range(count) if i not in chosen]
+        if moves:
+            _, g, moved, start = min(moves, key=lambda move: move[0])
+            groups[g].remove(moved)
+            groups[empty].append(moved)
+            chosen[empty] = start
 
 
-def _weighted(kinds: dict[tuple[str, Window], list[Participant]],
-              judge: Callable[[str, Window], tuple[Comfort, float]]) -> tuple[bool, float]:
-    """Whether anyone is in the night, and the weighted mean value (0-1, three
-    decimals): one sum for ranking and for the options shown, so they agree."""
-    night, total, weight = False, 0.0, 0.0
-    for (zone, window), members in kinds.items():
-        kind, value = judge(zone, window)
+def _weighted(kinds: dict[Kind, list[Participant]], judged: Judged, count: int) -> list[tuple[bool, float]]:
+    """At each of `count` starts, whether anyone is in the night and the
+    weighted mean value (0-1, three decimals): one sum for the ranking and
+    for the options shown, so they agree."""
+    nights, totals, weight = [False] * count, [0.0] * count, 0.0
+    for kind, members in kinds.items():
         share = sum(p.weight for p in members)
-        night, total, weight = night or kind is Comfort.NIGHT, total + value * share, weight + share
-    return night, round(total / (weight or 1.0), 3)
+        weight += share
+        for n, (comfort_of, value) in enumerate(judged[kind]):
+            nights[n] = nights[n] or comfort_of is Comfort.NIGHT
+            totals[n] += value * share
+    return [(night, round(total / (weight or 1.0), 3)) for night, total in zip(nights, totals, strict=True)]
 
 
-def _kinds(participants: Iterable[Participant]) -> dict[tuple[str, Window], list[Participant]]:
-    """Participants by (zone, window): those who share both share every comfort."""
-    kinds: dict[tuple[str, Window], list[Participant]] = {}
+def _kinds(participants: Iterable[Participant]) -> dict[Kind, list[Participant]]:
+    kinds: dict[Kind, list[Participant]] = {}
     for p in participants:
         kinds.setdefault((p.timezone, p.window), []).append(p)
     return kinds
 
 
-_comfort = functools.lru_cache(maxsize=1 << 16)(comfort)  # (minute, length, window): a few thousand per plan
+_EPOCH_DAY = date(1970, 1, 1).toordinal()  # day 0 of OffsetTable.local_minutes()
 
 
 def _minute_of_day(local: datetime) -> int:

@@ -11,6 +11,7 @@ import bisect
 import difflib
 import functools
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import TypeGuard
@@ -228,17 +229,22 @@ class OffsetTable:
     changes: tuple[datetime, ...]
     offsets: tuple[timedelta, ...]
 
-    def offset(self, instant: datetime) -> timedelta:
-        return self.offsets[self.stretch(instant)]
-
     def stretch(self, instant: datetime) -> int:
         """Which offset holds at `instant`: two instants of one stretch have no change of the clocks between them."""
         return max(bisect.bisect_right(self.changes, instant) - 1, 0)
 
-    def minute_of_day(self, instant: datetime) -> int:
-        """The local clock's minute (0-1439) at a UTC instant, without building a datetime."""
-        utc = to_utc(instant)
-        return (utc.hour * 60 + utc.minute + int(self.offset(instant).total_seconds() // 60)) % (24 * 60)
+    def stretches(self, instants: Sequence[datetime]) -> list[int]:
+        return [self.stretch(instant) for instant in instants] if len(self.changes) > 1 else [0] * len(instants)
+
+    def local_minutes(self, epoch_minutes: Sequence[int], stretches: Sequence[int]) -> list[int]:
+        """Instants given as `epoch_minutes()` on this zone's wall clock, as
+        whole minutes since 1970-01-01 00:00 on that clock (`% 1440` is the
+        minute of its day, `// 1440` the day): no datetime built for any of
+        the thousands of instants of a grid."""
+        offsets = self._offset_minutes
+        if len(offsets) == 1:
+            return [minute + offsets[0] for minute in epoch_minutes]
+        return [minute + offsets[n] for minute, n in zip(epoch_minutes, stretches, strict=True)]
 
     def local(self, instant: datetime) -> datetime:
         """The wall-clock time of a UTC instant, aware with its fixed offset
@@ -247,8 +253,17 @@ class OffsetTable:
         return (instant + self.offsets[n]).replace(tzinfo=self._fixed[n])
 
     @functools.cached_property
+    def _offset_minutes(self) -> tuple[int, ...]:
+        return tuple(int(offset.total_seconds() // 60) for offset in self.offsets)
+
+    @functools.cached_property
     def _fixed(self) -> tuple[timezone, ...]:
         return tuple(timezone(offset) for offset in self.offsets)
+
+
+def epoch_minutes(instants: Sequence[datetime]) -> list[int]:
+    """Whole minutes since 1970-01-01 00:00 UTC, what OffsetTable.local_minutes() takes."""
+    return [int(instant.timestamp()) // 60 for instant in instants]
 
 
 def offset_table(zone_name: str, start: datetime, end: datetime) -> OffsetTable:
@@ -308,6 +323,14 @@ def format_clock(local: datetime) -> str:
     if local.tzinfo is None:
         raise ValueError("format_clock() takes an aware wall-clock time")
     return f"{local:%H:%M}"
+
+
+_CLOCKS = tuple(f"{minute // 60:02d}:{minute % 60:02d}" for minute in range(24 * 60))
+
+
+def format_minute(minute_of_day: int) -> str:
+    """HH:MM of a local minute of the day (an OffsetTable's `local_minutes() % 1440`)."""
+    return _CLOCKS[minute_of_day]
 
 
 def format_day(instant_or_day: datetime | date, zone_name: str | None = None) -> str:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from forum import planning, timezones
 from forum.models import Event, EventStatus, Registration, Release, Slot
-from forum.planner import Comfort, Option, Participant, Placement, Plan, Window
+from forum.planner import Clock, Comfort, Option, Participant, Placement, Plan, Window
 from forum.services import agenda, attendee_mail, entries, plans, privacy, registrations, releases, speakers
 from forum.services.agenda import SlotInput
 
@@ -153,9 +154,9 @@ def registration_list(event: Event, query: str, status: str, page: int, per_page
                             ranks=registrations.waitlist_ranks(rows), counts=privacy.counts(event))
 
 
-@dataclass(frozen=True)
-class GridCell:
-    """One participant at one start: their local time, comfort, and which local day it is."""
+class GridCell(NamedTuple):
+    """One participant at one start: their local time, comfort, and which
+    local day it is (a tuple: a grid has thousands, and equal cells render once)."""
 
     time: str
     comfort: Comfort
@@ -216,11 +217,10 @@ def planner_page(event: Event, query: plans.PlanQuery | None) -> PlannerPage:
         return page
     asked = plans.plans(event, query, members)
     page.day = asked.day
-    grid = asked.result.grid(asked.day)
     step = timedelta(minutes=asked.result.step_minutes)
-    page.columns = [_column(event, option.start_utc, step) for option in grid]
-    page.rows = [(member, [_cell(option.placements[n], asked.day) for option in grid])
-                 for n, member in enumerate(members)]
+    page.columns = [_column(event, start, step) for start in asked.result.starts(asked.day)]
+    page.rows = [(member, [_cell(clock, asked.day) for clock in row])
+                 for member, row in zip(members, asked.result.grid(asked.day), strict=True)]
     page.suggestions = [_suggestion(event, members, option) for option in asked.result.suggestions]
     if asked.across is not None:
         page.across = [_suggestion(event, members, option) for option in asked.across.suggestions]
@@ -244,9 +244,8 @@ def _column(event: Event, start: datetime, step: timedelta) -> GridColumn:
                       [s.title for s in event.slots if s.start_utc < start < s.end_utc])
 
 
-def _cell(placement: Placement, day: date) -> GridCell:
-    return GridCell(timezones.format_clock(placement.local_start), placement.comfort, placement.day_shift(day),
-                    placement.weekend)
+def _cell(clock: Clock, day: date) -> GridCell:
+    return GridCell(timezones.format_minute(clock.minute), clock.comfort, clock.day_shift(day), clock.weekend)
 
 
 def _suggestion(event: Event, members: list[plans.Member], option: Option) -> Suggestion:

@@ -66,9 +66,9 @@ class PlanResult:
                                         timezones.start_of_day(day + timedelta(days=1), self.day_zone),
                                         self.step_minutes)
 
-    def grid(self, day: date) -> list[Option]:
-        """Every start of `day` for everyone, in order: the rows of the day grid."""
-        return [self.plan.option(start, self.duration) for start in self.starts(day)]
+    def grid(self, day: date) -> list[list[planner.Clock]]:
+        """The day grid: a row per participant, a column per start of `day`."""
+        return self.plan.grid(self.starts(day), self.duration)
 
     def regroup(self, groups: list[list[int]]) -> list[Session]:
         """Sessions for groups the organiser chose (indexes into `participants`),

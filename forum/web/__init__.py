@@ -1,7 +1,10 @@
 """HTTP: one blueprint package per audience, plus what their templates share."""
 from __future__ import annotations
 
+import functools
+
 from flask import Flask
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter
 
 from forum import timezones
@@ -25,7 +28,10 @@ class DatabaseId(IntegerConverter):
 def init_app(app: Flask) -> None:
     """Ids that fit the database, and template filters: every time a page
     shows goes through forum.timezones; templates name statuses by their enum
-    and draw buttons from the state tables. Runs before any blueprint is added."""
+    and draw buttons from the state tables. `items|render_each(macro)` joins
+    a macro's output for each item in one call, and `rendered_once(macro)`
+    renders it once per distinct item: the planner's grid has thousands of
+    cells and few distinct ones. Runs before any blueprint is added."""
     app.url_map.converters["int"] = DatabaseId
     app.add_template_filter(timezones.format_time, "time_in")
     app.add_template_filter(timezones.format_datetime, "datetime_in")
@@ -35,5 +41,7 @@ def init_app(app: Flask) -> None:
         lambda zone, at=None: timezones.format_offset(timezones.utc_offset(zone, at)), "utc_offset"
     )
     app.add_template_global(states.allowed_actions, "allowed_actions")
+    app.add_template_global(functools.cache, "rendered_once")
+    app.add_template_filter(lambda items, render: Markup("").join(map(render, items)), "render_each")
     for status in (EventStatus, RegistrationStatus, InvitationStatus):
         app.add_template_global(status, status.__name__)

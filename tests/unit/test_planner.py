@@ -68,6 +68,27 @@ def wrong_local_times(option: Option) -> list[str]:
     return wrong
 
 
+def every_option(result: PlanResult, day: date) -> list[Option]:
+    """Everyone at every start of `day`, with local datetimes (the suggestions' path)."""
+    return [result.plan.option(start, result.duration) for start in result.starts(day)]
+
+
+def wrong_grid(result: PlanResult, day: date) -> list[str]:
+    """The day grid's cells (numbers, not datetimes) against the oracle, and
+    their comfort against the options': the grid shows what the ranking scored."""
+    wrong = []
+    options = every_option(result, day)
+    for n, (person, row) in enumerate(zip(result.participants, result.grid(day), strict=True)):
+        assert len(row) == len(options)
+        for clock, option in zip(row, options, strict=True):
+            seen = option.start_utc.astimezone(oracle(person.timezone))
+            if ((clock.minute, date.fromordinal(clock.ordinal), clock.weekend, clock.day_shift(day))
+                    != (seen.hour * 60 + seen.minute, seen.date(), seen.weekday() >= 5, (seen.date() - day).days)
+                    or clock.comfort is not option.placements[n].comfort):
+                wrong.append(f"{person.label} at {option.start_utc:%Y-%m-%d %H:%M}Z: {clock}, not {seen.isoformat()}")
+    return wrong
+
+
 def change_id(value):
     return f"{value:%Y-%m-%dT%H:%MZ}" if isinstance(value, datetime) else None
 
@@ -82,10 +103,10 @@ def test_every_participant_at_every_step_around_a_change_has_the_oracles_local_t
     result = suggest(PlanInput(people(ZONES), 90, date_from=day - timedelta(days=1), date_to=day + timedelta(days=1)))
     wrong, shifts = [], []
     for each_day in result.days:
-        grid = result.grid(each_day)
-        assert [option.start_utc for option in grid] == [utc(each_day.year, each_day.month, each_day.day)
-                                                         + timedelta(minutes=15 * n) for n in range(96)]
-        for option in grid:
+        assert result.starts(each_day) == [utc(each_day.year, each_day.month, each_day.day)
+                                           + timedelta(minutes=15 * n) for n in range(96)]
+        wrong += wrong_grid(result, each_day)
+        for option in every_option(result, each_day):
             wrong += wrong_local_times(option)
             shifts += [(p.day_shift(each_day), (option.start_utc.astimezone(oracle(p.participant.timezone)).date()
                                                 - each_day).days) for p in option.placements]
@@ -129,7 +150,8 @@ def test_comfort_of_meetings_near_and_across_a_change_follows_the_issues_words(z
 def test_half_hour_and_45_minute_zones_get_the_oracles_times_and_comfort_all_day(zone, minutes):
     day = date(2021, 6, 21)
     result = suggest(PlanInput(people([zone], WINDOWS), minutes, date=day))
-    grid = result.grid(day)
+    grid = every_option(result, day)
+    assert wrong_grid(result, day) == []
     assert [wrong for option in grid for wrong in wrong_local_times(option)] == []
     assert {(p.participant.label, option.start_utc): p.comfort for option in grid for p in option.placements} == {
         (p.participant.label, option.start_utc): expected_comfort(option.start_utc, option.end_utc, zone,
@@ -143,7 +165,8 @@ def test_a_window_across_midnight_is_inside_through_midnight():
     day = date(2020, 8, 13)
     result = suggest(PlanInput([ParticipantInput(label="owl", timezone="Asia/Taipei", window_start="22:00",
                                                  window_end="06:00")], 120, date=day))
-    comfort = {p.local_start.strftime("%H:%M"): p.comfort for option in result.grid(day) for p in option.placements}
+    comfort = {p.local_start.strftime("%H:%M"): p.comfort for option in every_option(result, day)
+               for p in option.placements}
     assert comfort["23:00"] is comfort["04:00"] is Comfort.INSIDE
     assert comfort["04:15"] is Comfort.NIGHT  # ends 06:15: past the window, still before 07:00
     assert comfort["21:00"] is Comfort.NIGHT  # 21:00-22:00 outside the window, 22:00-23:00 in the night band
@@ -268,7 +291,8 @@ def test_a_start_with_anyone_in_the_night_never_ranks_above_one_without(people, 
     result = suggest(PlanInput(people, minutes, date=day, limit=100))
     ranked = [option.has_night for option in result.suggestions]
     assert ranked == sorted(ranked)  # False (nobody in the night) before True
-    grid = result.grid(day)
+    grid = every_option(result, day)
+    assert wrong_grid(result, day) == []
     assert result.suggestions[0].has_night == all(option.has_night for option in grid)
     for option in grid:
         assert option.has_night == any(p.comfort is Comfort.NIGHT for p in option.placements)
