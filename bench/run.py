@@ -3,32 +3,38 @@
 Prints a Markdown table (requests per second, p50/p99 latency, worker
 memory) for the event page, the event API, registrations (POSTs with
 distinct e-mails, each queuing an invitation under the event's lock), the
-planner's API when the app has it, and /healthz, the ceiling of the stack
+planner's API and the organiser's planner page (50 participants, logged
+in) when the app has them, and /healthz, the ceiling of the stack
 on this machine; then the planner's use case timed in-process
 (bench/planner_figures.py). Everything runs on 127.0.0.1 and stops by itself.
 """
 from __future__ import annotations
 
 import argparse
+import http.cookiejar
 import json
 import os
 import re
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from werkzeug.security import generate_password_hash
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import planner_figures  # noqa: E402
-from forum import create_app  # noqa: E402
+from forum import create_app, timezones  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.models import (  # noqa: E402
-    Event, EventStatus, Invitation, InvitationStatus, Organiser, Slot, SlotKind, Speaker,
+    Event, EventStatus, Invitation, InvitationStatus, Organiser, ParticipantKind, PlanParticipant, Slot, SlotKind,
+    Speaker,
 )
 from forum.services import accounts  # noqa: E402
 from tests.support.pg import Cluster, free_port  # noqa: E402
@@ -74,6 +80,11 @@ wrk.body = [==[%s]==]
 """
 PLANNER_BODIES = {"planner 50 people, 1 day": planner_figures.ONE_DAY,
                   "planner 200 people, k=3": planner_figures.SPLIT}
+PLANNER_SLUG = "bench-planner"
+PAGE_LUA = """
+wrk.headers["Cookie"] = "%s"
+"""
+ORGANISER_EMAIL, ORGANISER_PASSWORD = "bench@example.org", "bench password"
 
 
 @dataclass
@@ -88,16 +99,22 @@ def generate(url: str, sizes: list[int]) -> Generated:
     from flask_migrate import upgrade
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    has_planner = any(rule.rule == PLANNER_PATH for rule in app.url_map.iter_rules())
     with app.app_context():
         upgrade()
-        organiser = Organiser(email="bench@example.org", password_hash="-")
+        organiser = Organiser(email=ORGANISER_EMAIL, password_hash=generate_password_hash(ORGANISER_PASSWORD))
         events = [_event(organiser, size) for size in sizes] + [_registration_event(organiser)]
+        if has_planner:
+            events.append(_planner_event(organiser))
         db.session.add_all(events)  # one flush: SQLAlchemy batches each table's INSERTs
         db.session.commit()
+        if has_planner:
+            db.session.add_all(_plan_participants(events[-1]))
+            db.session.commit()
         slugs = {size: event.slug for size, event in zip(sizes, events)}
         token = accounts.issue_api_token(organiser, "bench")
         db.engine.dispose()
-    return Generated(slugs, token, any(rule.rule == PLANNER_PATH for rule in app.url_map.iter_rules()))
+    return Generated(slugs, token, has_planner)
 
 
 def _event(organiser: Organiser, size: int) -> Event:
@@ -138,6 +155,42 @@ def _registration_event(organiser: Organiser) -> Event:
     )
     event.organisers.append(organiser)
     return event
+
+
+def _planner_event(organiser: Organiser) -> Event:
+    """A draft on the planner's bench day, no speakers: its plan is `_plan_participants`."""
+    start = timezones.to_utc(timezones.localize(datetime(*planner_figures.DAY.timetuple()[:3], 16), "Asia/Taipei"))
+    event = Event(slug=PLANNER_SLUG, title="Benchmark planner", timezone="Asia/Taipei",
+                  start_utc=start, end_utc=start + timedelta(hours=2), status=EventStatus.DRAFT)
+    event.organisers.append(organiser)
+    return event
+
+
+def _plan_participants(event: Event) -> list[PlanParticipant]:
+    """The 50 participants of planner_figures, their cities already looked up."""
+    rows = []
+    for person in planner_figures.participants(50):
+        window = person.get("window", {"start": "08:00", "end": "20:00"})
+        rows.append(PlanParticipant(
+            event_id=event.id, kind=ParticipantKind.PERSON, label=person["label"], weight=person.get("weight", 1),
+            timezone=timezones.find_city(person["city"]).zone if "city" in person else person["timezone"],
+            window_start=_minutes(window["start"]), window_end=_minutes(window["end"])))
+    return rows
+
+
+def _minutes(hhmm: str) -> int:
+    return int(hhmm[:2]) * 60 + int(hhmm[3:])
+
+
+def log_in(base: str) -> str:
+    """The bench organiser's session cookie, got through the log-in form as a browser gets it."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(base + "/login", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    opener.open(base + "/login", urllib.parse.urlencode(
+        {"csrf_token": token, "email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD}).encode(), timeout=10).close()
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
 class Gunicorn:
@@ -213,7 +266,7 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None) ->
     """wrk's report; any non-2xx/3xx answer means the figures measure an error page."""
     options = ["-s", str(script)] if script else []
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", f"--timeout={WRK_TIMEOUT_S}s", "--latency",
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", f"--timeout={WRK_TIMEOUT_S}s", "--latency",
          *options, url],
         check=True, capture_output=True, text=True, timeout=seconds + WRK_TIMEOUT_S + 10,
     ).stdout
@@ -254,16 +307,23 @@ def run_all(server: Gunicorn, generated: Generated, seconds: int, connections: i
         script = scripts / f"planner-{n}.lua"
         script.write_text(PLANNER_LUA % (generated.token, json.dumps(body)))
         rows.append(measure(server, f"POST {route}", None, PLANNER_PATH, seconds, connections, script))
+    if generated.has_planner:
+        page = scripts / "planner-page.lua"
+        page.write_text(PAGE_LUA % log_in(server.base))
+        for clients in (connections, 1):  # one client: how long one organiser waits for the page
+            rows.append(measure(server, f"planner page, 50 people, {clients} connection(s)", None,
+                                f"/organiser/events/{PLANNER_SLUG}/planner", seconds, clients, page))
     return rows
 
 
 def ratios(rows: list[Row]) -> str:
-    """Each POST's req/s as a share of /healthz's in the same run: the figure
-    that compares across runs on this shared machine."""
+    """The req/s of each POST and of the planner's page as a share of
+    /healthz's in the same run: the figure that compares across runs on this
+    shared machine."""
     ceiling = rows[0].rps
     return "As a share of /healthz's req/s: " + ", ".join(
         f"{row.route.removeprefix('POST ')} {100 * row.rps / ceiling:.2g}%" for row in rows
-        if row.route.startswith("POST")) + "."
+        if row.route.startswith(("POST", "planner"))) + "."
 
 
 def registration_counts(url: str) -> dict[str, int]:
