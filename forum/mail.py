@@ -20,6 +20,12 @@ which message was interrupted, says so on that message, and gives up on a
 message that interrupts every attempt (one that crashes the worker) after
 MAX_ATTEMPTS. A worker stopped between messages, or before the server
 accepted the one it was sending, sends nothing twice.
+
+Committing that mark releases the row's lock, so on PostgreSQL the worker
+also holds an advisory lock on the message for the whole attempt, on a
+connection of its own: a mark whose advisory lock another worker holds is
+an attempt in flight, to be left alone, and one whose lock is free was
+interrupted, since the server frees it when its worker's connection dies.
 """
 from __future__ import annotations
 
@@ -36,6 +42,7 @@ from pathlib import Path
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from forum import timezones
@@ -224,10 +231,44 @@ class Delivery:
     interrupted: int = 0  # an earlier attempt on it never finished: sent again (or given up)
 
 
-def _next_due(now: datetime) -> OutboxMessage | None:
+class AttemptGuard:
+    """Advisory locks (PostgreSQL) telling which attempts are in flight; each
+    lasts until released or until the worker's connection ends. SQLite has a
+    single writer and no such locks: every message is free there."""
+
+    SPACE = 0x6D61696C  # the advisory-lock key space of the outbox ("mail")
+
+    def __init__(self):
+        self.connection: Connection | None = None
+        if db.engine.dialect.name == "postgresql":
+            self.connection = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+    def take(self, message_id: int) -> bool:
+        """False when another worker's attempt on this message is in flight."""
+        if self.connection is None:
+            return True
+        return self.connection.scalar(select(func.pg_try_advisory_lock(self.SPACE, message_id)))
+
+    def release(self, message_id: int) -> None:
+        if self.connection is not None:
+            self.connection.scalar(select(func.pg_advisory_unlock(self.SPACE, message_id)))
+
+    def close(self) -> None:
+        """Give the connection back without a lock an exception left taken:
+        a pooled connection keeps its advisory locks."""
+        if self.connection is not None:
+            try:
+                self.connection.scalar(select(func.pg_advisory_unlock_all()))
+            except SQLAlchemyError:
+                self.connection.invalidate()
+            self.connection.close()
+
+
+def _next_due(now: datetime, passed: set[int]) -> OutboxMessage | None:
     return db.session.scalar(
         select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.WAITING, OutboxMessage.next_attempt_at <= now)
+        .where(OutboxMessage.status == OutboxStatus.WAITING, OutboxMessage.next_attempt_at <= now,
+               OutboxMessage.id.not_in(passed))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -247,11 +288,11 @@ def _superseded(row: OutboxMessage) -> bool:
 
 def _start_attempt(row: OutboxMessage, report: Delivery) -> OutboxMessage | None:
     """Count the attempt and commit that it is under way, then lock the row
-    again for the send; None when there is nothing to send: another worker
-    took the row meanwhile, or it interrupted every attempt it had.
+    again for the send; None when it interrupted every attempt it had.
 
-    The commit releases the lock, so the row is locked again and must still
-    be waiting: whichever worker holds it sends it, the others skip it."""
+    The commit releases the row's lock but not the caller's advisory lock,
+    so the row is still this worker's: it waits for the lock of a worker
+    that only looked at the row, and finds the row as it left it."""
     if row.sending_since is not None:
         report.interrupted += 1
         if row.attempts >= MAX_ATTEMPTS:
@@ -266,11 +307,7 @@ def _start_attempt(row: OutboxMessage, report: Delivery) -> OutboxMessage | None
     row.sending_since = timezones.now_utc()
     row_id = row.id
     db.session.commit()
-    return db.session.scalar(
-        select(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.WAITING)
-        .with_for_update(skip_locked=True)
-    )
+    return db.session.scalars(select(OutboxMessage).where(OutboxMessage.id == row_id).with_for_update()).one()
 
 
 def deliver_due(now: datetime | None = None) -> Delivery:
@@ -286,32 +323,46 @@ def deliver_due(now: datetime | None = None) -> Delivery:
     now = now or timezones.now_utc()
     report = Delivery()
     sender = transport()
+    guard = AttemptGuard()
+    passed: set[int] = set()  # in flight in another worker
     try:
-        while (row := _next_due(now)) is not None:
-            if _superseded(row):
-                row.status = OutboxStatus.SUPERSEDED
-                report.superseded += 1
-                _erase_if_owed(row)
-                db.session.commit()
+        while (row := _next_due(now, passed)) is not None:
+            message_id = row.id
+            if not guard.take(message_id):
+                passed.add(message_id)
+                db.session.rollback()
                 continue
-            if (row := _start_attempt(row, report)) is None:
-                continue
-            try:
-                sender.send(row)
-            except Exception as error:  # noqa: BLE001  a server's answer, bad data or a bug: this message's failure only
-                sender.drop()  # it may have left a transaction open
-                _record_failure(row, error, now)
-                report.failed += row.status is OutboxStatus.FAILED
-                report.retrying += row.status is OutboxStatus.WAITING
-            else:
-                row.status, row.sent_at = OutboxStatus.SENT, timezones.now_utc()
-                report.sent += 1
-                _erase_if_owed(row)
-            row.sending_since = None
-            db.session.commit()
+            _deliver(row, sender, report, now)
+            guard.release(message_id)
     finally:
+        guard.close()
         sender.close()
     return report
+
+
+def _deliver(row: OutboxMessage, sender, report: Delivery, now: datetime) -> None:
+    """One message's attempt, ended by a commit whatever happens."""
+    if _superseded(row):
+        row.status = OutboxStatus.SUPERSEDED
+        report.superseded += 1
+        _erase_if_owed(row)
+        db.session.commit()
+        return
+    if (row := _start_attempt(row, report)) is None:
+        return
+    try:
+        sender.send(row)
+    except Exception as error:  # noqa: BLE001  a server's answer, bad data or a bug: this message's failure only
+        sender.drop()  # it may have left a transaction open
+        _record_failure(row, error, now)
+        report.failed += row.status is OutboxStatus.FAILED
+        report.retrying += row.status is OutboxStatus.WAITING
+    else:
+        row.status, row.sent_at = OutboxStatus.SENT, timezones.now_utc()
+        report.sent += 1
+        _erase_if_owed(row)
+    row.sending_since = None
+    db.session.commit()
 
 
 def erase_content(row: OutboxMessage) -> None:

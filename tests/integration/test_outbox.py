@@ -6,6 +6,7 @@ from datetime import timedelta
 from itertools import pairwise
 
 import pytest
+from sqlalchemy import func, select
 
 from forum import create_app, mail, timezones
 from forum.extensions import db
@@ -125,6 +126,39 @@ def test_concurrent_workers_never_send_twice(pg_url):
         assert sum(r.sent for r in reports) == 40
         with app.app_context():
             assert outbox.counts()["sent"] == 40
+            db.session.query(OutboxMessage).delete()
+            db.session.commit()
+    finally:
+        server.stop()
+
+
+def test_an_attempt_in_flight_elsewhere_is_left_alone_until_its_worker_is_gone(pg_url):
+    """Between committing `sending_since` and sending, a message is unlocked;
+    a second worker seeing it then must not take it for an interrupted one
+    (counting an attempt each time, up to FAILED), only once its worker's
+    connection, and with it the advisory lock, is gone."""
+    app = create_app(app_config(pg_url))
+    server = SmtpServer().start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM="forum@example.org")
+    try:
+        with app.app_context():
+            _queue(2)
+            db.session.commit()
+            first = OutboxMessage.query.filter_by(recipient="person0@example.org").one()
+            first.attempts, first.sending_since = 1, timezones.now_utc()  # as the other worker committed it
+            db.session.commit()
+            other_worker = db.engine.connect()
+            other_worker.execute(select(func.pg_advisory_lock(mail.AttemptGuard.SPACE, first.id)))
+            report = mail.deliver_due()
+            assert (report.sent, report.interrupted) == (1, 0)
+            db.session.refresh(first)
+            assert first.status is OutboxStatus.WAITING and first.attempts == 1 and first.last_error == ""
+            other_worker.invalidate()  # that worker died mid-attempt: its connection is gone
+            report = mail.deliver_due()
+            assert (report.sent, report.interrupted) == (1, 1)
+            db.session.refresh(first)
+            assert first.status is OutboxStatus.SENT and first.attempts == 2 and "did not finish" in first.last_error
+            assert sorted(m["To"] for m in server.messages()) == ["person0@example.org", "person1@example.org"]
             db.session.query(OutboxMessage).delete()
             db.session.commit()
     finally:
