@@ -247,7 +247,7 @@ class AttemptGuard:
         """False when another worker's attempt on this message is in flight."""
         if self.connection is None:
             return True
-        return self.connection.scalar(select(func.pg_try_advisory_lock(self.SPACE, message_id)))
+        return bool(self.connection.scalar(select(func.pg_try_advisory_lock(self.SPACE, message_id))))
 
     def release(self, message_id: int) -> None:
         if self.connection is not None:
@@ -348,20 +348,20 @@ def _deliver(row: OutboxMessage, sender, report: Delivery, now: datetime) -> Non
         _erase_if_owed(row)
         db.session.commit()
         return
-    if (row := _start_attempt(row, report)) is None:
+    if (sending := _start_attempt(row, report)) is None:
         return
     try:
-        sender.send(row)
+        sender.send(sending)
     except Exception as error:  # noqa: BLE001  a server's answer, bad data or a bug: this message's failure only
         sender.drop()  # it may have left a transaction open
-        _record_failure(row, error, now)
-        report.failed += row.status is OutboxStatus.FAILED
-        report.retrying += row.status is OutboxStatus.WAITING
+        _record_failure(sending, error, now)
+        report.failed += sending.status is OutboxStatus.FAILED
+        report.retrying += sending.status is OutboxStatus.WAITING
     else:
-        row.status, row.sent_at = OutboxStatus.SENT, timezones.now_utc()
+        sending.status, sending.sent_at = OutboxStatus.SENT, timezones.now_utc()
         report.sent += 1
-        _erase_if_owed(row)
-    row.sending_since = None
+        _erase_if_owed(sending)
+    sending.sending_since = None
     db.session.commit()
 
 
