@@ -18,6 +18,10 @@ from forum.extensions import Model
 from forum.models.types import UTCDateTime, enum_column
 from forum.timezones import now_utc
 
+# A planner's window in minutes after local midnight (speakers' and added participants' alike).
+WINDOW_WITHIN_A_DAY = ("window_start >= 0 AND window_start < 1440 AND window_end >= 0 AND window_end < 1440 "
+                       "AND window_start <> window_end")
+
 
 class ParticipantKind(enum.Enum):
     PERSON = "person"
@@ -29,8 +33,7 @@ class PlanParticipant(Model):
     __table_args__ = (
         UniqueConstraint("event_id", "label", name="uq_plan_participants_event_label"),
         CheckConstraint("weight > 0", name="weight_positive"),
-        CheckConstraint("window_start >= 0 AND window_start < 1440 AND window_end >= 0 AND window_end < 1440 "
-                        "AND window_start <> window_end", name="window_within_a_day"),
+        CheckConstraint(WINDOW_WITHIN_A_DAY, name="window_within_a_day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

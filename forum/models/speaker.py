@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import Model
+from forum.models.plan import WINDOW_WITHIN_A_DAY
 from forum.models.types import Transitions, UTCDateTime, enum_column, new_uid, uid_column
 from forum.timezones import now_utc
 
@@ -55,7 +56,10 @@ ERASED_DOMAIN = "erased.invalid"
 
 class Speaker(Model):
     __tablename__ = "speakers"
-    __table_args__ = (UniqueConstraint("event_id", "email", name="uq_speakers_event_email"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "email", name="uq_speakers_event_email"),
+        CheckConstraint(WINDOW_WITHIN_A_DAY, name="window_within_a_day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(
@@ -70,6 +74,9 @@ class Speaker(Model):
     bio: Mapped[str] = mapped_column(Text, default="")
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # re-encoded JPEG (forum.images)
     photo_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The hours the planner counts as theirs, in minutes after their local midnight (as plan participants').
+    window_start: Mapped[int] = mapped_column(Integer, default=8 * 60, server_default="480")
+    window_end: Mapped[int] = mapped_column(Integer, default=20 * 60, server_default="1200")
 
     event: Mapped[Event] = relationship(back_populates="speakers")
     invitations: Mapped[list[Invitation]] = relationship(

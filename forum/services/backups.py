@@ -70,6 +70,9 @@ NOT_EXPORTED = {"api_tokens": "credentials; organisers issue new ones after a re
 
 RENAMED_TABLES = {"slot_speakers": "invitations", "speaker_log": "invitation_log"}  # in exports before 0014_names
 RENAMED_COLUMNS = {"slot_speaker_id": "invitation_id"}  # in exports before 0014_names
+# What later schemas added: a file written before has none of it, and restores with the defaults.
+ADDED_TABLES = {"plan_participants"}  # 0015_plan_participants
+ADDED_COLUMNS = {"speakers": {"window_start", "window_end"}}  # 0016_speaker_windows
 
 
 class NotAnExport(ServiceError):
@@ -249,6 +252,8 @@ def _checked_tables(data: Any) -> dict[str, list[dict]]:
         raise NotAnExport(f"This export has format version {data.get('version')!r}; "
                           f"this version of the forum reads version {FORMAT_VERSION}.")
     tables = _current_names(data.get("tables"))
+    if isinstance(tables, dict):
+        tables = {name: [] for name in ADDED_TABLES} | tables
     if not isinstance(tables, dict) or set(tables) != {part.name for part in PARTS}:
         raise NotAnExport(f"An export has the tables {', '.join(part.name for part in PARTS)}.")
     for part in PARTS:
@@ -257,7 +262,8 @@ def _checked_tables(data: Any) -> dict[str, list[dict]]:
         if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
             raise NotAnExport(f"“{part.name}” must be a list of rows.")
         for number, row in enumerate(rows, 1):
-            if set(row) != expected:
+            if set(row) != expected and not (expected - set(row) <= ADDED_COLUMNS.get(part.name, set()) <= expected
+                                             and set(row) <= expected):
                 missing, unknown = sorted(expected - set(row)), sorted(set(row) - expected)
                 raise NotAnExport(f"{part.name} row {number}: missing {missing or 'nothing'}, "
                                   f"unknown {unknown or 'nothing'} (the file was written at schema "
@@ -270,6 +276,8 @@ def _checked_tables(data: Any) -> dict[str, list[dict]]:
 def _decoded(part: Part, number: int, row: dict) -> dict:
     values = {}
     for column in _columns(part):
+        if column.name not in row:  # ADDED_COLUMNS: the column's default
+            continue
         try:
             values[column.name] = _decode(column, row[column.name])
         except (ValueError, TypeError, binascii.Error) as error:

@@ -155,11 +155,16 @@ def participant(check: Checker, at: str, typed: ParticipantInput) -> Participant
     weight = 1.0 if typed.weight is None else typed.weight
     if not isinstance(weight, int | float) or not math.isfinite(weight) or not 0 < weight <= 1_000_000:
         check.fail(f"{at}.weight", "Give a weight above 0 (1 for one person, or the people a region stands for).")
-    window = Window(_hhmm(check, f"{at}.window", typed.window_start, time(8)),
-                    _hhmm(check, f"{at}.window", typed.window_end, time(20)))
-    if window.start == window.end:
-        check.fail(f"{at}.window", "A window needs an end other than its start.")
+    window = checked_window(check, f"{at}.window", typed.window_start, typed.window_end)
     return Participant(label, zone, float(weight) if isinstance(weight, int | float) else 1.0, window)
+
+
+def checked_window(check: Checker, at: str, start: str | None, end: str | None) -> Window:
+    """A window from its two HH:MM ends, each 08:00 or 20:00 when not given; an end before the start crosses midnight."""
+    window = Window(_hhmm(check, at, start, time(8)), _hhmm(check, at, end, time(20)))
+    if window.start == window.end:
+        check.fail(at, "A window needs an end other than its start.")
+    return window
 
 
 def _hhmm(check: Checker, at: str, text: str | None, default: time) -> time:

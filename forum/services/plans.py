@@ -14,17 +14,18 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from forum import planner as rules
 from forum import timezones
 from forum.extensions import db
-from forum.models import Event, ParticipantKind, PlanParticipant, Slot
+from forum.models import Event, ParticipantKind, PlanParticipant, Slot, Speaker
 from forum.models.speaker import ACTIVE
 from forum.planner import Window
 from forum.services import agenda, privacy
 from forum.services.agenda import SlotInput
 from forum.services.errors import Conflict, Invalid, NotFound
-from forum.services.planner import ParticipantInput, PlanInput, PlanResult, participant, suggest
+from forum.services.planner import ParticipantInput, PlanInput, PlanResult, checked_window, participant, suggest
 from forum.services.validation import Checker
 
 DEFAULT_DURATION = 60
@@ -42,6 +43,7 @@ class Member:
     weight: float = 1.0
     window: Window = dataclasses.field(default_factory=Window)
     participant_id: int | None = None  # an added participant, which the organiser can remove
+    speaker_id: int | None = None  # a speaker, whose window the organiser can change
 
     def as_input(self) -> ParticipantInput:
         return ParticipantInput(label=self.label, timezone=self.timezone, weight=self.weight,
@@ -52,15 +54,31 @@ def _clock(minutes: int) -> time:
     return time(minutes // 60, minutes % 60)
 
 
+def _window(row: Speaker | PlanParticipant) -> Window:
+    return Window(_clock(row.window_start), _clock(row.window_end))
+
+
 def members(event: Event) -> list[Member]:
     """The speakers still on (or asked onto) a slot, or not yet on one, then
     the participants added: people first, then the audience."""
-    speakers = [Member(s.name, s.timezone, "speaker", s.city) for s in sorted(event.speakers, key=lambda s: s.name)
-                if not s.invitations or any(i.status in ACTIVE for i in s.invitations)]
+    speakers = sorted(db.session.scalars(select(Speaker).where(Speaker.event_id == event.id)
+                                         .options(selectinload(Speaker.invitations))), key=lambda s: s.name)
     added = db.session.scalars(select(PlanParticipant).where(PlanParticipant.event_id == event.id)
                                .order_by(PlanParticipant.kind.desc(), PlanParticipant.id)).all()
-    return speakers + [Member(p.label, p.timezone, p.kind.value, p.place, p.weight,
-                              Window(_clock(p.window_start), _clock(p.window_end)), p.id) for p in added]
+    return [Member(s.name, s.timezone, "speaker", s.city, window=_window(s), speaker_id=s.id) for s in speakers
+            if not s.invitations or any(i.status in ACTIVE for i in s.invitations)] + [
+        Member(p.label, p.timezone, p.kind.value, p.place, p.weight, _window(p), p.id) for p in added]
+
+
+def set_speaker_window(speaker: Speaker, text: str) -> Window:
+    """The hours the planner counts as the speaker's; empty puts back 08:00-20:00."""
+    check = Checker()
+    start, end = _window_ends(check, text)
+    window = checked_window(check, "window", start, end)
+    check.raise_if_any()
+    speaker.window_start, speaker.window_end = _minutes(window.start), _minutes(window.end)
+    db.session.commit()
+    return window
 
 
 # Adding and removing participants ---------------------------------------------
@@ -88,12 +106,10 @@ def add_participant(event: Event, data: ParticipantFields) -> PlanParticipant:
     if kind is None:
         check.fail("kind", "Choose a person or an audience region.")
     zone, city, place = _where(check, data)
-    start, _, end = (data.window or "").strip().partition("-")
-    if data.window and not end:
-        check.fail("window", f"“{data.window}” is not a window as HH:MM-HH:MM (such as 08:00-20:00).")
+    start, end = _window_ends(check, data.window)
     found = _checked(check, ParticipantInput(label=(data.label or "").strip() or place or None, city=city,
                                              timezone=zone, weight=_weight(check, data.weight),
-                                             window_start=start.strip(), window_end=end.strip()))
+                                             window_start=start, window_end=end))
     if found is not None and _label_taken(event, found.label):
         check.fail("label", f"“{found.label}” is in this plan already; give another label.")
     check.raise_if_any()
@@ -106,6 +122,14 @@ def add_participant(event: Event, data: ParticipantFields) -> PlanParticipant:
     db.session.add(row)
     _commit(f"“{found.label}” is in this plan already; give another label.")
     return row
+
+
+def _window_ends(check: Checker, text: str) -> tuple[str, str]:
+    """The two ends of a window typed as HH:MM-HH:MM, for `checked_window`; empty ends when nothing was typed."""
+    start, _, end = (text or "").strip().partition("-")
+    if text and text.strip() and not end:
+        check.fail("window", f"“{text}” is not a window as HH:MM-HH:MM (such as 08:00-20:00).")
+    return start.strip(), end.strip()
 
 
 def _where(check: Checker, data: ParticipantFields) -> tuple[str | None, str | None, str]:

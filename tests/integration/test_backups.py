@@ -82,7 +82,7 @@ def _rich_event(client, co_organiser) -> dict:
     """The upcoming demo, lived in: a co-organiser with a feed link, four
     registrants (one cancelled, one erased), a speaker with a photo who confirmed, a
     renamed slot released to everyone, then a slot deleted (still in the
-    released agenda), and a participant of the planner beside the speakers.
+    released agenda), and a participant of the planner beside the speakers, one with a window of their own.
     Returns the secret links mailed, as their owners hold them."""
     demo.load_demo(upcoming=True)
     event = db.session.scalar(select(Event).where(Event.slug == SLUG))
@@ -105,6 +105,7 @@ def _rich_event(client, co_organiser) -> dict:
     agenda.delete_slot(event.slots[-1])
     plans.add_participant(event, ParticipantFields(kind="audience", country="NZ", country_zone="Pacific/Chatham",
                                                    weight="12.5", window="22:00-06:00"))
+    plans.set_speaker_window(speaker, "06:30-14:45")
     return {"attendee": mailed_link(PEOPLE[0][0]), "speaker": mailed_link(speaker.email, "speakers"),
             "organiser_feed": feeds.new_organiser_feed_link(co_organiser)}
 
@@ -305,3 +306,23 @@ def test_an_export_written_before_the_renames_restores(app, client, organiser, e
     assert _normalised(_export(empty, tmp_path)) == _normalised(document)
     both = {**written_before, "tables": {**written_before["tables"], "invitations": document["tables"]["invitations"]}}
     _refused(empty, tmp_path, json.dumps(both), "names a table twice")
+
+
+def test_an_export_written_before_the_planner_restores_with_its_defaults(app, client, organiser, empty, tmp_path):
+    """Until 0015_plan_participants an export had no planner table, until
+    0016_speaker_windows no speaker windows: such a file restores with none
+    and with 08:00-20:00, and a column no schema had is still refused."""
+    _rich_event(client, organiser)
+    document = _export(app, tmp_path)
+    assert any((row["window_start"], row["window_end"]) != (480, 1200) for row in document["tables"]["speakers"])
+    tables = {name: rows for name, rows in document["tables"].items() if name != "plan_participants"}
+    tables["speakers"] = [{k: v for k, v in row.items() if not k.startswith("window_")} for row in tables["speakers"]]
+    path = tmp_path / "before.json"
+    path.write_text(json.dumps({**document, "tables": tables}), encoding="utf-8")
+    restored = _flask(empty, "import", str(path))
+    assert restored.exit_code == 0, restored.output
+    expected = {**document["tables"], "plan_participants": [],
+                "speakers": [{**row, "window_start": 480, "window_end": 1200} for row in document["tables"]["speakers"]]}
+    assert _normalised(_export(empty, tmp_path)) == _normalised({**document, "tables": expected})
+    tables["speakers"] = [{**row, "window_middle": 600} for row in tables["speakers"]]
+    _refused(empty, tmp_path, json.dumps({**document, "tables": tables}), "unknown ['window_middle']")

@@ -226,6 +226,17 @@ def test_invitations_keep_their_rows_through_the_renames(empty_database):
         db.engine.dispose()
 
 
+def _old_event(conn) -> None:
+    """Event 1, as the schema of 0014 and 0015 had it."""
+    from sqlalchemy import text
+
+    conn.execute(text(
+        "INSERT INTO events (uid, slug, title, description, timezone, start_utc, end_utc, venue, "
+        "livestream_url, join_url, status, sequence, created_at, updated_at, approval_required) VALUES "
+        "('e1', 'old', 'Old forum', '', 'UTC', '2030-01-01 08:00:00', '2030-01-01 10:00:00', '', '', '', "
+        "'draft', 0, '2029-01-01 00:00:00', '2029-01-01 00:00:00', false)"))
+
+
 def test_plan_participants_keep_their_rules_in_the_database(empty_database):
     """0015_plan_participants: a weight above 0, one label per event, a window
     within a day that ends other than it starts, and the rows go with their
@@ -249,11 +260,7 @@ def test_plan_participants_keep_their_rules_in_the_database(empty_database):
                   "'2029-01-01 00:00:00')")
         good = {"kind": "audience", "label": "Taipei", "weight": 40, "start": 480, "end": 1200}
         with engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO events (uid, slug, title, description, timezone, start_utc, end_utc, venue, "
-                "livestream_url, join_url, status, sequence, created_at, updated_at, approval_required) VALUES "
-                "('e1', 'old', 'Old forum', '', 'UTC', '2030-01-01 08:00:00', '2030-01-01 10:00:00', '', '', '', "
-                "'draft', 0, '2029-01-01 00:00:00', '2029-01-01 00:00:00', false)"))
+            _old_event(conn)
             conn.execute(text(insert), good)
             conn.execute(text(insert), {**good, "label": "Night owl", "start": 1320, "end": 360})  # across midnight
         for bad in [{"label": "Taipei"}, {"label": "b", "weight": 0}, {"label": "c", "weight": -1},
@@ -268,5 +275,40 @@ def test_plan_participants_keep_their_rules_in_the_database(empty_database):
         downgrade(revision=before)
         assert "plan_participants" not in inspect(db.engine).get_table_names()
         assert "events" in inspect(db.engine).get_table_names()
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_speakers_already_there_get_the_default_window(empty_database):
+    """0016_speaker_windows: speakers added before it get 08:00-20:00, the
+    database refuses a window that is not within a day or ends as it starts;
+    down, the columns go and the speakers stay."""
+    from flask_migrate import upgrade as migrate_to
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database})
+    with app.app_context():
+        migrate_to(revision="0015_plan_participants")
+        engine = create_engine(empty_database)
+        with engine.begin() as conn:
+            _old_event(conn)
+            conn.execute(text("INSERT INTO speakers (event_id, name, email, organisation, role_title, city, timezone, "
+                              "bio) VALUES (1, 'Wim', 'wim@example.org', '', '', 'Utrecht', 'Europe/Amsterdam', '')"))
+        engine.dispose()
+        migrate_to(revision="0016_speaker_windows")
+        engine = create_engine(empty_database)
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT window_start, window_end FROM speakers")).one() == (480, 1200)
+            conn.execute(text("UPDATE speakers SET window_start = 1320, window_end = 360"))  # across midnight
+        for start, end in [(600, 600), (480, 1440), (-1, 1200)]:
+            with pytest.raises(IntegrityError), engine.begin() as conn:
+                conn.execute(text("UPDATE speakers SET window_start = :s, window_end = :e"), {"s": start, "e": end})
+        engine.dispose()
+        downgrade(revision="0015_plan_participants")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("speakers")}
+        assert "window_start" not in columns and "name" in columns
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT name FROM speakers")).scalar_one() == "Wim"
         downgrade(revision="base")
         db.engine.dispose()

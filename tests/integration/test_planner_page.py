@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import ParticipantKind, PlanParticipant, Slot
+from forum.models import ParticipantKind, PlanParticipant, Slot, Speaker
 from forum.services import agenda, plans, registrations, speakers
 from forum.services.agenda import SlotInput
 from forum.services.planner import ParticipantInput, PlanInput, suggest
@@ -22,7 +22,7 @@ from forum.services.plans import ParticipantFields
 from forum.services.registrations import RegistrationInput
 from forum.services.speakers import SpeakerInput
 from tests.support.factories import make_event, open_event_for
-from tests.support.oracle import oracle_start_of_day, utc
+from tests.support.oracle import oracle_comfort, oracle_start_of_day, utc
 from tests.support.web import login
 
 TAIPEI = "Asia/Taipei"
@@ -318,11 +318,70 @@ def test_bad_participants_are_shown_beside_their_field(logged_in, forum, fields,
     assert set(_added(forum)) == {"Taken"}
 
 
+MARKS = {"inside": "✓ inside", "early_late": "~ early/late", "night": "☾ night"}
+
+
+def _speaker(event, name: str) -> Speaker:
+    db.session.expire_all()
+    return db.session.scalar(select(Speaker).where(Speaker.event_id == event.id, Speaker.name == name))
+
+
+def _set_window(client, speaker: Speaker, window: str, **query):
+    return client.post(f"/organiser/events/forum/planner/speakers/{speaker.id}/window", query_string=query,
+                       data={f"speaker-{speaker.id}-window": window})
+
+
+def test_a_speakers_window_is_what_their_row_is_marked_by(logged_in, forum):
+    """Wim keeps 10:00-12:00 (Amsterdam): every cell of his row on the day
+    Europe moves its clocks, a 60-minute meeting at each start, against the
+    oracle's comfort for that window; empty puts 08:00-20:00 back."""
+    wim = _speaker(forum, "Wim de Vries")
+    answer = _set_window(logged_in, wim, "10:00-12:00", date="2026-03-29", duration="60", step="30")
+    assert answer.status_code == 302 and answer.location.endswith("?date=2026-03-29&duration=60&step=30")
+    assert (_speaker(forum, "Wim de Vries").window_start, _speaker(forum, "Wim de Vries").window_end) == (600, 720)
+    response = _page(logged_in, date="2026-03-29", duration="60", step="30")
+    assert "The planner now counts 10:00-12:00 local time as the hours of Wim de Vries." in response.get_data(as_text=True)
+    assert f'name="speaker-{wim.id}-window" placeholder="08:00-20:00" size="11" type="text" value="10:00-12:00"' \
+        in response.get_data(as_text=True)
+    first = oracle_start_of_day(date(2026, 3, 29), TAIPEI)
+    row = next(cells for name, cells in _grid(response).items() if name.startswith("Wim"))
+    marks = []
+    for n, cell in enumerate(row):
+        start = first + timedelta(minutes=30 * n)
+        expected = oracle_comfort(start, start + timedelta(minutes=60), "Europe/Amsterdam", ("10:00", "12:00"))
+        assert MARKS[expected] in cell, (start, cell)
+        marks.append(expected)
+    assert marks.count("inside") == 3  # 10:00, 10:30 and 11:00 there, after the change
+    kylie = next(cells for name, cells in _grid(response).items() if name.startswith("Kylie"))
+    assert sum("✓ inside" in cell for cell in kylie) == 23  # 08:00 to 19:00 in Darwin: her window did not move
+    assert _set_window(logged_in, wim, "").status_code == 302
+    assert (_speaker(forum, "Wim de Vries").window_start, _speaker(forum, "Wim de Vries").window_end) == (480, 1200)
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("8-20", "“8” is not a time of day as HH:MM"),
+    ("08:00", "“08:00” is not a window as HH:MM-HH:MM"),
+    ("09:00-09:00", "A window needs an end other than its start."),
+    ("09:00-24:30", "“24:30” is not a time of day as HH:MM"),
+])
+def test_a_bad_speaker_window_is_shown_beside_their_field_and_kept(logged_in, forum, typed, message):
+    wim = _speaker(forum, "Wim de Vries")
+    response = _set_window(logged_in, wim, typed, date="2026-05-06")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422
+    error = text[text.index(f'id="speaker-{wim.id}-window-error"'):]
+    assert message in error[:error.index("</p>")]
+    assert f'value="{typed}"' in text and 'aria-invalid="true"' in text
+    assert "Everyone's day, Wed 6 May 2026" in text  # the plan asked for is still there
+    assert (_speaker(forum, "Wim de Vries").window_start, _speaker(forum, "Wim de Vries").window_end) == (480, 1200)
+
+
 def test_another_organiser_gets_404(client, forum, other_organiser):
     theirs = plans.add_participant(forum, ParticipantFields(timezone="Europe/London"))
     login(client, "bob@example.org", "battery staple")
     assert _page(client).status_code == 404
-    for path in ("participants", f"participants/{theirs.id}/delete", "audience", "use"):
+    wim = _speaker(forum, "Wim de Vries")
+    for path in ("participants", f"participants/{theirs.id}/delete", "audience", "use", f"speakers/{wim.id}/window"):
         answer = client.post(f"/organiser/events/forum/planner/{path}", data={"timezone": "Asia/Seoul"})
         assert answer.status_code == 404, path
     assert set(_added(forum)) == {"Europe/London"}

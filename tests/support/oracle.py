@@ -114,3 +114,19 @@ def oracle_start_of_day(day: date, name: str) -> datetime:
             if before < day <= change.astimezone(zone).date():
                 candidates.append(change)
     return min(candidates)
+
+
+def oracle_comfort(start: datetime, end: datetime, zone: str, window: tuple[str, str]) -> str:
+    """The planner issue's definitions, one real minute at a time: "inside"
+    when every minute is in the window (an end before the start wraps past
+    midnight), "night" when any minute is 22:00-07:00 local, otherwise
+    "early_late"."""
+    first, last = (int(text[:2]) * 60 + int(text[3:]) for text in window)
+    inside, night, minute = True, False, start
+    while minute < end:
+        local = minute.astimezone(oracle(zone))
+        of_day = local.hour * 60 + local.minute
+        inside = inside and (first <= of_day < last if first < last else of_day >= first or of_day < last)
+        night = night or of_day >= 22 * 60 or of_day < 7 * 60
+        minute += timedelta(minutes=1)
+    return "inside" if inside else "night" if night else "early_late"

@@ -1,7 +1,7 @@
 """The planner's rules (forum/planner.py) through its use case (forum/services/planner.py).
 
 Local times are checked against the zoneinfo oracle, and comfort against the
-issue's words written again here, minute by minute (`expected_comfort`),
+issue's words written again, minute by minute (`oracle_comfort`),
 never against the planner's own arithmetic of margins and wall-clock lengths.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from forum import planner
 from forum.planner import Comfort, Option, Participant
 from forum.services.errors import Invalid
 from forum.services.planner import ParticipantInput, PlanInput, PlanResult, suggest
-from tests.support.oracle import oracle, oracle_start_of_day, oracle_transitions, utc
+from tests.support.oracle import oracle, oracle_comfort, oracle_start_of_day, oracle_transitions, utc
 
 DST_ZONES = ("Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles",
              "Australia/Sydney", "America/Santiago", "Pacific/Auckland", "Pacific/Chatham")
@@ -27,7 +27,6 @@ CHANGES = [(zone, change) for zone in DST_ZONES for year in (2020, 2021) for cha
 WINDOWS = {  # the default, two across midnight (one ending inside a repeated hour), and one off the hour
     "day": ("08:00", "20:00"), "owl": ("22:00", "06:00"), "evening": ("18:00", "01:30"), "early": ("06:30", "14:45"),
 }
-MINUTE = timedelta(minutes=1)
 
 
 def people(zones, windows=("day",)) -> list[ParticipantInput]:
@@ -36,18 +35,7 @@ def people(zones, windows=("day",)) -> list[ParticipantInput]:
 
 
 def expected_comfort(start: datetime, end: datetime, zone: str, window: tuple[str, str]) -> Comfort:
-    """The issue's definitions, one real minute at a time: inside when every
-    minute is in the window (an end before the start wraps past midnight),
-    night when any minute is 22:00-07:00 local, otherwise early_late."""
-    first, last = (int(text[:2]) * 60 + int(text[3:]) for text in window)
-    inside, night, minute = True, False, start
-    while minute < end:
-        local = minute.astimezone(oracle(zone))
-        of_day = local.hour * 60 + local.minute
-        inside = inside and (first <= of_day < last if first < last else of_day >= first or of_day < last)
-        night = night or of_day >= 22 * 60 or of_day < 7 * 60
-        minute += MINUTE
-    return Comfort.INSIDE if inside else Comfort.NIGHT if night else Comfort.EARLY_LATE
+    return Comfort(oracle_comfort(start, end, zone, window))
 
 
 def window_of(participant: Participant) -> tuple[str, str]:

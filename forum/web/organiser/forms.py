@@ -140,6 +140,13 @@ class ParticipantForm(FlaskForm):
                          render_kw={"placeholder": "08:00-20:00"})
 
 
+class SpeakerWindowForm(FlaskForm):
+    """One speaker's window on the planner; each row's form has the speaker's prefix, so its field ids are its own."""
+
+    window = StringField("Window (HH:MM-HH:MM; empty: 08:00-20:00)", render_kw={"placeholder": "08:00-20:00",
+                                                                              "size": 11})
+
+
 class UseTimeForm(FlaskForm):
     """“Use this time”: each suggestion's button posts its start."""
 

@@ -12,11 +12,18 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from forum import timezones
-from forum.services import events, pages, plans
+from forum.services import events, pages, plans, speakers
 from forum.services.plans import ParticipantFields, PlanQuery, SessionFields, UseFields
 from forum.web.forms import ask, press, status_of, submit, to_input
 from forum.web.organiser import bp
-from forum.web.organiser.forms import ActionForm, ParticipantForm, PlannerForm, SessionsForm, UseTimeForm
+from forum.web.organiser.forms import (
+    ActionForm,
+    ParticipantForm,
+    PlannerForm,
+    SessionsForm,
+    SpeakerWindowForm,
+    UseTimeForm,
+)
 
 
 def _planner_url(slug: str) -> str:
@@ -40,14 +47,23 @@ def _query(form: PlannerForm) -> PlanQuery:
     return replace(to_input(form, PlanQuery), groups=tuple(request.args.getlist("g")))
 
 
-def _render(event, participant_form=None, use_form=None, sessions_form=None, status: int = 200):
+def _window_form(speaker_id: int, **kwargs) -> SpeakerWindowForm:
+    return SpeakerWindowForm(prefix=f"speaker-{speaker_id}", **kwargs)
+
+
+def _render(event, participant_form=None, use_form=None, sessions_form=None,
+            window_form: tuple[int, SpeakerWindowForm] | None = None, status: int = 200):
     """The page for the question in the query string; a refused question shows beside its fields (422)."""
     form = PlannerForm(request.args, data=asdict(plans.default_query(event)))
     page = ask(form, lambda: pages.planner_page(event, _query(form)))
     if page is None:
         page = pages.planner_page(event, None)
+    window_forms = {m.speaker_id: _window_form(m.speaker_id, formdata=None, data={"window": str(m.window)})
+                    for m in page.members if m.speaker_id is not None}
+    if window_form is not None:
+        window_forms[window_form[0]] = window_form[1]
     return render_template(
-        "organiser/planner.html", event=event, **pages.context(page), query_form=form,
+        "organiser/planner.html", event=event, **pages.context(page), query_form=form, window_forms=window_forms,
         query={name: request.args[name] for name in PlanQuery.__dataclass_fields__ if request.args.get(name)},
         participant_form=participant_form or ParticipantForm(),
         use_form=_use_form(event, use_form), sessions_form=sessions_form or SessionsForm(), action_form=ActionForm(),
@@ -76,6 +92,19 @@ def remove_plan_participant(slug: str, participant_id: int):
     row = plans.participant_of(event, participant_id)
     return press(lambda: plans.remove_participant(row), _planner_url(slug),
                  lambda label: f"{label} is out of the plan.")
+
+
+@bp.post("/events/<slug>/planner/speakers/<int:speaker_id>/window")
+def set_speaker_window(slug: str, speaker_id: int):
+    """A speaker's hours for the planner; a refusal shows the page with the message beside that speaker's field."""
+    event = events.organiser_event(current_user, slug, with_agenda=True)
+    speaker = speakers.speaker_of(event, speaker_id)
+    form = _window_form(speaker_id)
+    window = submit(form, lambda: plans.set_speaker_window(speaker, form.window.data or ""))
+    if window is None:
+        return _render(event, window_form=(speaker_id, form), status=status_of(form))
+    flash(f"The planner now counts {window} local time as the hours of {speaker.name}.")
+    return redirect(_planner_url(slug))
 
 
 @bp.post("/events/<slug>/planner/audience")
