@@ -11,6 +11,8 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
+
 EVENT = "/events/smart-tech-fighting-covid-19/"
 TAIPEI = ZoneInfo("Asia/Taipei")
 
@@ -302,7 +304,7 @@ def test_organiser_sends_a_speaker_link_and_sees_the_confirmation(server, new_pa
     speaker.goto(link)
     assert "Waiting for your answer" in _text(speaker, "section.invitation")
     speaker.get_by_role("button", name="Confirm: I will speak at this time").click()
-    assert "Confirmed" in _text(speaker, "section.invitation")
+    expect(speaker.locator("section.invitation")).to_contain_text("Confirmed")  # waits for the answer's page
 
     organiser.goto(board_url)
     assert organiser.locator("tr.status-invited").count() == 0

@@ -3,8 +3,11 @@ workshop's planner, sees the speakers' rows and the best starts, and moves a
 slot there with "use this time". Local times are checked against zoneinfo."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from playwright.sync_api import expect
 
 from tests.browser.test_browser import _log_in_as_demo_organiser
 
@@ -26,7 +29,7 @@ def test_organiser_plans_the_workshop_and_uses_a_suggested_time(server, new_page
     _log_in_as_demo_organiser(page, server)
     page.goto(f"{server}/organiser/events/{SLUG}/")
     page.get_by_role("link", name="Planner").first.click()
-    assert page.title().startswith("Planner")
+    expect(page).to_have_title(re.compile(r"^Planner"))  # waits for the page the click opens
 
     rows = page.evaluate(GRID_JS)
     assert {"Darwin City representative", "Economic Board Utrecht representative"} <= {r["label"] for r in rows}
@@ -44,8 +47,9 @@ def test_organiser_plans_the_workshop_and_uses_a_suggested_time(server, new_page
     page.get_by_label("Use the time for").select_option(label=page.locator(
         "select#slot_id option", has_text="Conclusion").inner_text())
     first.get_by_role("button", name="Use this time").click()
-
-    flash = page.locator("[role=status], .flash").first.inner_text()
+    flash_box = page.locator("[role=status], .flash").first
+    expect(flash_box).to_contain_text("is now at")  # waits for the page the button opens
+    flash = flash_box.inner_text()
     taipei = datetime.fromisoformat(start_utc).astimezone(ZoneInfo("Asia/Taipei"))
     assert "“Conclusion” is now at" in flash and f"{taipei:%H:%M}" in flash
     page.goto(f"{server}/organiser/events/{SLUG}/")
